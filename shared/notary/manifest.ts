@@ -1,0 +1,131 @@
+/**
+ * The dataset manifest: one canonical JSON document (RFC 8785, JSON Canonicalization
+ * Scheme, https://www.rfc-editor.org/rfc/rfc8785) listing every file with its size, hash,
+ * salt and IPFS objects, plus title, authors and the storage/encryption profile.
+ *
+ * Its SHA-256 over the canonical UTF-8 bytes is the `manifestDigest` every author signs,
+ * so `sha256sum manifest.json` on the canonical text reproduces it by hand.
+ * The manifest is stored age-encrypted on IPFS (paths are private) and embedded verbatim
+ * in the receipt.
+ */
+import canonicalize from 'canonicalize';
+import { sha256, toUtf8Bytes } from 'ethers';
+import { z } from 'zod';
+import { NotariumError } from '../errors.ts';
+import { unsafePathReason } from '../safe-path.ts';
+import { LEAF_ENCODING } from './leaf.ts';
+
+export const MANIFEST_FORMAT = 'notarium-manifest';
+export const MANIFEST_VERSION = 1;
+
+const bytes32 = z.string().regex(/^0x[0-9a-f]{64}$/, 'expected 0x + 64 lowercase hex digits');
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'expected a 0x-prefixed 20-byte address');
+const cid = z.string().regex(/^b[a-z2-7]{20,}$/, 'expected a base32 CIDv1');
+
+/** ORCID iD shape (https://support.orcid.org/hc/en-us/articles/360006897674): 0000-0002-1825-0097. */
+export const orcidSchema = z.string().regex(/^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$/, 'expected an ORCID iD like 0000-0002-1825-0097');
+
+/** One author as recorded in the manifest (signed through the manifest digest). */
+export const manifestAuthorSchema = z.strictObject({
+  address,
+  name: z.string().min(1).max(200).optional(),
+  orcid: orcidSchema.optional(),
+});
+
+/** One file. `sha256` is of the plaintext; sizes in bytes; CIDs are of the age header and payload objects. */
+export const manifestFileSchema = z.strictObject({
+  path: z.string().superRefine((p, ctx) => {
+    const reason = unsafePathReason(p);
+    if (reason !== null) ctx.addIssue({ code: 'custom', message: `unsafe path: ${reason}` });
+  }),
+  size: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+  sha256: bytes32,
+  salt: bytes32,
+  headerCid: cid,
+  payloadCid: cid,
+});
+
+/** Storage profile: IPFS `unixfs-v1-2025` and age STREAM parameters. */
+export const manifestProfileSchema = z.strictObject({
+  unixfs: z.strictObject({
+    name: z.literal('unixfs-v1-2025'),
+    cidVersion: z.literal(1),
+    rawLeaves: z.literal(true),
+    chunkSize: z.literal(1048576),
+    maxLinks: z.literal(1024),
+  }),
+  encryption: z.strictObject({ format: z.literal('age-encryption.org/v1'), chunkSize: z.literal(65536) }),
+});
+
+export const manifestSchema = z.strictObject({
+  format: z.literal(MANIFEST_FORMAT),
+  version: z.literal(MANIFEST_VERSION),
+  title: z.string().min(1).max(500),
+  authors: z.array(manifestAuthorSchema).min(1),
+  /** Unix seconds when the dataset was prepared (informational: the chain gives the proven time). */
+  createdAt: z.number().int().nonnegative(),
+  public: z.boolean(),
+  leafEncoding: z.tuple([z.literal('bytes32'), z.literal('bytes32')]),
+  profile: manifestProfileSchema,
+  files: z.array(manifestFileSchema).min(1),
+});
+
+export type Manifest = z.infer<typeof manifestSchema>;
+export type ManifestFile = z.infer<typeof manifestFileSchema>;
+export type ManifestAuthor = z.infer<typeof manifestAuthorSchema>;
+
+/** The profile every Notarium manifest v1 uses. */
+export const MANIFEST_PROFILE: Manifest['profile'] = {
+  unixfs: { name: 'unixfs-v1-2025', cidVersion: 1, rawLeaves: true, chunkSize: 1048576, maxLinks: 1024 },
+  encryption: { format: 'age-encryption.org/v1', chunkSize: 65536 },
+};
+
+/** The leaf encoding as the manifest records it. */
+export const MANIFEST_LEAF_ENCODING = [LEAF_ENCODING[0], LEAF_ENCODING[1]] as Manifest['leafEncoding'];
+
+/**
+ * RFC 8785 canonical JSON text of `manifest`. Files must already be sorted by path
+ * (byte order), which `sortFiles` does; leaf i of the tree is files[i].
+ */
+export function canonicalManifest(manifest: Manifest): string {
+  const text = canonicalize(manifest);
+  if (text === undefined) throw new NotariumError('INTERNAL', 'manifest cannot be canonicalized');
+  return text;
+}
+
+/** SHA-256 (FIPS 180-4) of the canonical manifest's UTF-8 bytes, 0x-prefixed. */
+export function manifestDigest(canonicalText: string): string {
+  return sha256(toUtf8Bytes(canonicalText));
+}
+
+/** Sorts files by path in code-unit order, the order leaves and proofs are indexed in. */
+export function sortFiles<T extends { path: string }>(files: T[]): T[] {
+  return [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/**
+ * Parses and validates manifest text; also requires it to be in canonical form, so the
+ * digest of the text is the digest of the content.
+ * @throws NotariumError('RECEIPT_INVALID') with the schema issues.
+ */
+export function parseManifest(text: string): Manifest {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new NotariumError('RECEIPT_INVALID', 'manifest is not JSON', { cause: e });
+  }
+  const parsed = manifestSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new NotariumError('RECEIPT_INVALID', `manifest is invalid: ${z.prettifyError(parsed.error)}`);
+  }
+  if (canonicalManifest(parsed.data) !== text) {
+    throw new NotariumError('RECEIPT_INVALID', 'manifest text is not in RFC 8785 canonical form');
+  }
+  const paths = parsed.data.files.map((f) => f.path);
+  const sorted = sortFiles(parsed.data.files).map((f) => f.path);
+  if (paths.some((p, i) => p !== sorted[i]) || new Set(paths).size !== paths.length) {
+    throw new NotariumError('RECEIPT_INVALID', 'manifest files are not sorted by path or contain duplicates');
+  }
+  return parsed.data;
+}
