@@ -1,0 +1,38 @@
+/** CLI output: human text or `--json`, and the mapping of error codes to exit statuses. */
+import { isNotariumError, type ErrorCode } from '../../shared/errors.ts';
+
+/** Exit statuses (documented in README): 0 ok, 1 verification failed, 2 bad input, 3 operation failed. */
+export const EXIT = { ok: 0, verifyFailed: 1, badInput: 2, failed: 3 } as const;
+
+const BAD_INPUT: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'INVALID_INPUT',
+  'RECEIPT_INVALID',
+  'UNSAFE_PATH',
+  'NOT_FOUND',
+  'ACCOUNT_MISSING',
+  'ACCOUNT_EXISTS',
+  'WRONG_PASSPHRASE',
+  'ALREADY_EXISTS',
+  'CHAIN_ID_MISMATCH',
+]);
+
+/** Exit status for an error thrown by a command. */
+export function exitCodeFor(e: unknown): number {
+  if (isNotariumError(e) && BAD_INPUT.has(e.code)) return EXIT.badInput;
+  return EXIT.failed;
+}
+
+/** Prints an error: `{"error": {code, message, details}}` on stdout with --json, else "notarium: message [CODE]" on stderr. */
+export function printError(e: unknown, json: boolean): void {
+  const err = isNotariumError(e)
+    ? e.toJSON()
+    : { code: 'INTERNAL' as const, message: e instanceof Error ? e.message : String(e) };
+  if (json) process.stdout.write(`${JSON.stringify({ error: err })}\n`);
+  else process.stderr.write(`notarium: ${err.message} [${err.code}]\n`);
+}
+
+/** Prints a command's result: JSON (one line) or the human text. */
+export function printResult(json: boolean, value: unknown, human: () => string): void {
+  if (json) process.stdout.write(`${JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}\n`);
+  else process.stdout.write(`${human()}\n`);
+}

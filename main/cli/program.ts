@@ -1,0 +1,194 @@
+/**
+ * The `notarium` command line: parses arguments with commander, validates them with the
+ * shared zod request schemas (the same the desktop app's IPC uses), calls the services
+ * in main/core and prints human text or `--json`.
+ */
+import { Command, Option } from 'commander';
+import { cidRequestSchema, notarizeRequestSchema, parseRequest, retrieveRequestSchema, verifyRequestSchema } from '../../shared/api/schemas.ts';
+import { Notarium, type NotariumOptions } from '../core/notarium.ts';
+import { EXIT, exitCodeFor, printError, printResult } from './output.ts';
+import { readPassphrase } from './passphrase.ts';
+import { progressPrinter } from './progress.ts';
+import { formatVerifyReport } from './verify-report.ts';
+
+interface GlobalOpts {
+  dataDir?: string;
+  rpc?: string;
+  json?: boolean;
+}
+
+function serviceOptions(g: GlobalOpts): NotariumOptions {
+  return { ...(g.dataDir === undefined ? {} : { dataDir: g.dataDir }), ...(g.rpc === undefined ? {} : { rpc: g.rpc }) };
+}
+
+/** Runs `fn` with an opened Notarium, closing it after; maps errors to exit codes. */
+async function run(cmd: Command, fn: (n: Notarium, g: GlobalOpts) => Promise<number | void>): Promise<void> {
+  const g = cmd.optsWithGlobals<GlobalOpts>();
+  let notarium: Notarium | undefined;
+  try {
+    notarium = await Notarium.open(serviceOptions(g));
+    const code = await fn(notarium, g);
+    process.exitCode = code ?? EXIT.ok;
+  } catch (e) {
+    printError(e, g.json === true);
+    process.exitCode = exitCodeFor(e);
+  } finally {
+    await notarium?.close();
+  }
+}
+
+const collect = (v: string, prev: string[]): string[] => [...prev, v];
+
+/** Builds the commander program (exported for tests). */
+export function buildProgram(): Command {
+  const program = new Command('notarium')
+    .description('Encrypt research datasets to IPFS, notarize them on an EVM chain, verify receipts.')
+    .option('--data-dir <dir>', 'data folder (keys, ledger, IPFS blocks, devnet); default: $NOTARIUM_DATA_DIR or the per-user app-data folder')
+    .option('--rpc <url>', 'use this EVM JSON-RPC endpoint instead of the embedded devnet')
+    .option('--json', 'machine-readable output (one JSON document on stdout)')
+    .showHelpAfterError()
+    .exitOverride((err) => {
+      process.exit(err.exitCode === 0 ? 0 : EXIT.badInput);
+    });
+
+  program
+    .command('init')
+    .description('create the account: an Ethereum key (encrypted JSON keystore) and an age X25519 identity, under one passphrase')
+    .action(async (_o, cmd: Command) => {
+      await run(cmd, async (n, g) => {
+        const passphrase = await readPassphrase('New passphrase: ', true);
+        const acct = await n.init(passphrase);
+        printResult(g.json === true, acct, () =>
+          `Account created in ${acct.dataDir}\n  Ethereum address: ${acct.address}\n  age recipient:    ${acct.recipient}\nGive the age recipient to collaborators who share data with you.`,
+        );
+      });
+    });
+
+  program
+    .command('account')
+    .description('show the account address and age recipient (no passphrase needed)')
+    .action(async (_o, cmd: Command) => {
+      await run(cmd, async (n, g) => {
+        const acct = n.account();
+        printResult(g.json === true, acct, () => `Ethereum address: ${acct.address}\nage recipient:    ${acct.recipient}\nData folder:      ${acct.dataDir}`);
+      });
+    });
+
+  program
+    .command('notarize')
+    .description('hash, encrypt to IPFS, sign and anchor a dataset; writes a receipt')
+    .argument('<inputs...>', 'files and/or folders')
+    .requiredOption('-t, --title <title>', 'dataset title (signed)')
+    .option('--name <name>', 'your name as author')
+    .option('--orcid <orcid>', 'your ORCID iD, e.g. 0000-0002-1825-0097')
+    .option('--public', 'no salt: anyone can look a file up by its SHA-256', false)
+    .option('-r, --recipient <age1…>', 'also encrypt to this age recipient (repeatable)', collect, [])
+    .addOption(new Option('--confirmations <n>', 'confirmations to wait for').default('1'))
+    .option('-o, --receipt-out <file>', 'where to write the receipt (default: next to the inputs)')
+    .action(async (inputs: string[], o: Record<string, unknown>, cmd: Command) => {
+      await run(cmd, async (n, g) => {
+        const req = parseRequest(notarizeRequestSchema, {
+          inputs,
+          title: o['title'],
+          ...(o['name'] === undefined ? {} : { authorName: o['name'] }),
+          ...(o['orcid'] === undefined ? {} : { authorOrcid: o['orcid'] }),
+          public: o['public'] === true,
+          recipients: o['recipient'],
+          confirmations: Number(o['confirmations']),
+          ...(o['receiptOut'] === undefined ? {} : { receiptOut: o['receiptOut'] }),
+        });
+        const passphrase = await readPassphrase('Passphrase: ');
+        const progress = progressPrinter(g.json !== true);
+        const result = await n.notarize(req, { passphrase, onProgress: progress.onProgress });
+        progress.end();
+        printResult(g.json === true, result, () =>
+          [
+            ...result.warnings.map((w) => `warning: ${w}`),
+            `Notarized ${result.fileCount} files (${(result.totalBytes / 1e6).toFixed(1)} MB) at ${(result.bytesPerSecond / 1e6).toFixed(1)} MB/s`,
+            `  root:      ${result.root}`,
+            `  anchored:  block ${result.blockNumber} at ${new Date(result.blockTime * 1000).toISOString()} on ${result.network}${result.local ? ' (LOCAL devnet: proves nothing to third parties)' : ''}`,
+            `  tx:        ${result.txHash}${result.explorerUrl === undefined ? '' : `\n             ${result.explorerUrl}`}`,
+            `  receipt:   ${result.receiptPath}`,
+          ].join('\n'),
+        );
+      });
+    });
+
+  program
+    .command('verify')
+    .description('check files against a receipt: content, Merkle proofs, author signatures, on-chain anchor')
+    .argument('<inputs...>', 'a folder, or files')
+    .requiredOption('--receipt <file>', 'the receipt JSON')
+    .option('--offline', 'do not contact the chain (checks everything else and says so)', false)
+    .action(async (inputs: string[], o: Record<string, unknown>, cmd: Command) => {
+      await run(cmd, async (n, g) => {
+        const req = parseRequest(verifyRequestSchema, {
+          inputs,
+          receipt: o['receipt'],
+          offline: o['offline'] === true,
+          ...(g.rpc === undefined ? {} : { rpc: g.rpc }),
+        });
+        const report = await n.verify(req);
+        printResult(g.json === true, report, () => formatVerifyReport(report));
+        return report.ok ? EXIT.ok : EXIT.verifyFailed;
+      });
+    });
+
+  program
+    .command('retrieve')
+    .description('fetch a dataset from IPFS, decrypt it, check every hash, restore its files')
+    .argument('<source>', 'receipt file, dataset id or Merkle root')
+    .requiredOption('-o, --out <dir>', 'output folder (new or empty)')
+    .action(async (source: string, o: Record<string, unknown>, cmd: Command) => {
+      await run(cmd, async (n, g) => {
+        const req = parseRequest(retrieveRequestSchema, { source, out: o['out'] });
+        const passphrase = await readPassphrase('Passphrase: ');
+        const progress = progressPrinter(g.json !== true);
+        const result = await n.retrieve(req, { passphrase, onProgress: progress.onProgress });
+        progress.end();
+        printResult(g.json === true, result, () => `Restored ${result.fileCount} files (${(result.totalBytes / 1e6).toFixed(1)} MB) into ${result.out}; every SHA-256 matched.`);
+      });
+    });
+
+  program
+    .command('cid')
+    .description('print each file\'s CID under the unixfs-v1-2025 profile without storing anything (= ipfs add --only-hash --cid-version=1 --raw-leaves --chunker=size-1048576 --max-file-links=1024)')
+    .argument('<files...>')
+    .action(async (files: string[], _o, cmd: Command) => {
+      await run(cmd, async (n, g) => {
+        const req = parseRequest(cidRequestSchema, { files });
+        const result = await n.cid(req);
+        printResult(g.json === true, result, () => result.map((r) => `${r.cid}  ${r.file}`).join('\n'));
+      });
+    });
+
+  program
+    .command('datasets')
+    .description('list notarized datasets in the local ledger')
+    .action(async (_o, cmd: Command) => {
+      await run(cmd, async (n, g) => {
+        const list = n.datasets();
+        printResult(g.json === true, list, () =>
+          list.length === 0 ? 'No datasets yet.' : list.map((d) => `${d.id}  ${d.status.padEnd(8)} ${d.root.slice(0, 18)}…  ${d.fileCount} files  ${d.title}`).join('\n'),
+        );
+      });
+    });
+
+  program
+    .command('devnet')
+    .description('serve the embedded devnet as JSON-RPC on 127.0.0.1 for other tools (Ctrl-C to stop)')
+    .option('--port <port>', 'TCP port', '8545')
+    .action(async (o: Record<string, unknown>, cmd: Command) => {
+      await run(cmd, async (n, g) => {
+        const server = await n.serveDevnet(Number(o['port']));
+        printResult(g.json === true, server, () => `Devnet (chain id ${server.chainId}) serving JSON-RPC at ${server.url}\nNotaryRegistry at ${server.contract}\nCtrl-C to stop.`);
+        await new Promise<void>((resolve) => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
+        });
+        await server.close();
+      });
+    });
+
+  return program;
+}

@@ -1,0 +1,29 @@
+/** Plain-language rendering of a verification report for the terminal. */
+import type { VerifyReport } from '../core/notary/verify.ts';
+
+const MARK = { pass: 'OK  ', fail: 'FAIL', skipped: '--  ', missing: 'MISS', unlisted: 'EXTRA' } as const;
+
+/** Human text of `report`: verdict first, then receipt facts, authors, and each file. */
+export function formatVerifyReport(report: VerifyReport): string {
+  const r = report.receipt;
+  const lines = [
+    report.ok ? `VERIFIED: ${report.summary}` : `NOT VERIFIED: ${report.summary}`,
+    '',
+    `Dataset:   ${r.title}`,
+    `Receipt:   ${r.path} (SHA-256 ${r.sha256})`,
+    `Root:      ${r.root}`,
+    `Anchored:  block ${r.blockNumber}, ${new Date(r.blockTime * 1000).toISOString()} on ${r.network} (chain ${r.chainId})${r.local ? ' — LOCAL devnet' : ''}`,
+    `Tx:        ${r.txHash}`,
+    '',
+    `[${MARK[report.checks.manifest.status]}] manifest: ${report.checks.manifest.message}`,
+    `[${MARK[report.checks.root.status]}] root: ${report.checks.root.message}`,
+    `[${MARK[report.checks.chain.status]}] chain: ${report.checks.chain.message}`,
+    ...report.authors.map((a) => `[${MARK[a.signature.status]}] author ${a.name ?? ''}${a.name === undefined ? '' : ' '}${a.address}${a.orcid === undefined ? '' : ` (ORCID ${a.orcid})`}: ${a.signature.message}`),
+    '',
+    ...report.files.map((f) => {
+      const detail = f.status === 'pass' ? '' : ` — ${[f.content, f.proof].filter((c) => c.status === 'fail').map((c) => c.message).join(' ') || f.content.message}`;
+      return `[${MARK[f.status]}] ${f.path}${detail}`;
+    }),
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,21 @@
+/**
+ * What the notary pipeline needs from the other services, stated narrowly so the
+ * pipeline is testable and the services stay swappable (e.g. Kubo instead of Helia).
+ * main/core/notarium.ts wires the real services to these ports.
+ */
+
+/** age encryption (main/core/crypto). */
+export interface CipherPort {
+  /** age v1: header (with one stanza per recipient) and payload stream, separately. */
+  encrypt(source: AsyncIterable<Uint8Array>, recipients: readonly string[]): Promise<{ header: Uint8Array; payload: AsyncIterable<Uint8Array> }>;
+  /** Decrypts header ‖ payload with `identities`; throws NotariumError('AGE_DECRYPT_FAILED'). */
+  decrypt(header: Uint8Array, payload: AsyncIterable<Uint8Array>, identities: readonly string[]): AsyncIterable<Uint8Array>;
+}
+
+/** Content-addressed storage (main/core/ipfs). CIDs are CIDv1 base32 strings. */
+export interface StoragePort {
+  addBytes(bytes: Uint8Array): Promise<string>;
+  addStream(source: AsyncIterable<Uint8Array>, signal?: AbortSignal): Promise<string>;
+  pin(cid: string): Promise<void>;
+  cat(cid: string, signal?: AbortSignal): AsyncIterable<Uint8Array>;
+}

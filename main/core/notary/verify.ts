@@ -1,0 +1,156 @@
+/**
+ * Verification of files against a receipt (docs/RECEIPT.md §3): hashes the files
+ * (streaming), runs the pure offline checks from shared/receipt, then the chain check.
+ */
+import { createHash } from 'node:crypto';
+import { lstat, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseReceipt, verifyReceiptOffline, type AuthorVerdict, type Check, type FileVerdict, type ObservedFile } from '../../../shared/receipt/index.ts';
+import type { Receipt } from '../../../shared/receipt/schema.ts';
+import { NotariumError } from '../../../shared/errors.ts';
+import { collectInputs } from './inputs.ts';
+import { sha256File } from './hash.ts';
+import { ProgressMeter, type Progress } from './progress.ts';
+
+/** Result of the on-chain part of verification. */
+export interface ChainCheck {
+  check: Check;
+  /** Root of a newer version that supersedes this one, if the registry records one. */
+  supersededBy: string | null;
+}
+
+/** Port to the chain: checks a receipt's anchor (RECEIPT.md §3 steps 6–7). Never throws for a failed check. */
+export interface ChainVerifier {
+  verifyAnchor(receipt: Receipt): Promise<ChainCheck>;
+}
+
+export interface VerifyReport {
+  /** True only if every check that ran passed and, unless offline, the chain check passed. */
+  ok: boolean;
+  offline: boolean;
+  /** One plain-language sentence for a clerk. */
+  summary: string;
+  receipt: {
+    path: string;
+    /** SHA-256 of the receipt file's bytes (names the receipt in printed reports). */
+    sha256: string;
+    title: string;
+    root: string;
+    network: string;
+    chainId: string;
+    local: boolean;
+    contract: string;
+    txHash: string;
+    blockNumber: number;
+    blockTime: number;
+  };
+  checks: { manifest: Check; root: Check; chain: Check };
+  supersededBy: string | null;
+  authors: AuthorVerdict[];
+  files: FileVerdict[];
+  /** EIP-712 digest the authors signed. */
+  digest: string;
+}
+
+export interface VerifyOptions {
+  inputs: string[];
+  receiptPath: string;
+  offline: boolean;
+  chain: ChainVerifier | null;
+  cwd?: string;
+  onProgress?: (p: Progress) => void;
+}
+
+/**
+ * Verifies `inputs` (one folder: matched by path; files: matched by content) against the receipt.
+ * @throws NotariumError('NOT_FOUND') for a missing receipt or input, ('RECEIPT_INVALID')
+ *   for a receipt that cannot be parsed. Failed checks are reported, not thrown.
+ */
+export async function verifyFiles(opts: VerifyOptions): Promise<VerifyReport> {
+  const cwd = opts.cwd ?? process.cwd();
+  const receiptPath = path.resolve(cwd, opts.receiptPath);
+  const receiptBytes = await readFile(receiptPath).catch((e: unknown) => {
+    throw new NotariumError('NOT_FOUND', `Receipt not found: ${receiptPath}`, { cause: e });
+  });
+  const receipt = parseReceipt(receiptBytes.toString('utf8'));
+
+  const single = opts.inputs.length === 1 ? await lstat(path.resolve(cwd, opts.inputs[0] as string)).catch(() => null) : null;
+  const matchBy = single?.isDirectory() === true ? 'path' : 'content';
+  const collected = await collectInputs(opts.inputs, cwd);
+  const meter = new ProgressMeter('verifying', collected.files.length, collected.totalBytes, opts.onProgress);
+  const observed: ObservedFile[] = [];
+  for (const f of collected.files) {
+    const { sha256, size } = await sha256File(f.absPath, (n) => meter.bytes(n));
+    observed.push({ path: f.path, sha256, size });
+    meter.fileDone();
+  }
+
+  const offline = verifyReceiptOffline(receipt, observed, matchBy);
+  let chain: ChainCheck;
+  if (opts.offline) {
+    chain = { check: { status: 'skipped', message: 'Not checked (offline): the anchor on the chain and its time are NOT verified.' }, supersededBy: null };
+  } else if (opts.chain === null) {
+    chain = { check: { status: 'fail', code: 'CHAIN_FAILED', message: `No RPC endpoint for chain ${receipt.network.chainId} (${receipt.network.name}); pass --rpc <url>, or --offline.` }, supersededBy: null };
+  } else {
+    chain = await opts.chain.verifyAnchor(receipt);
+  }
+
+  // An author whose signature is not plain ECDSA is accepted only through the chain:
+  // the registry verified it (ERC-1271) when it accepted the anchor.
+  const authors = offline.authors.map((a) =>
+    a.signature.status === 'skipped' && chain.check.status === 'pass'
+      ? { ...a, signature: { status: 'pass' as const, message: `Accepted on-chain by the registry for ${a.address} (contract wallet, ERC-1271).` } }
+      : a.signature.status === 'skipped' && !opts.offline
+        ? { ...a, signature: { status: 'fail' as const, code: 'SIGNATURE_INVALID', message: `The signature is not by ${a.address}.` } }
+        : a,
+  );
+
+  const checksRan = [offline.receipt.manifest, offline.receipt.root, ...authors.map((a) => a.signature), ...offline.files.flatMap((f) => [f.content, f.proof])];
+  const anyFail = checksRan.some((c) => c.status === 'fail') || offline.files.some((f) => f.status === 'fail' || f.status === 'missing');
+  const matched = offline.files.filter((f) => f.status === 'pass').length;
+  const ok = !anyFail && chain.check.status !== 'fail' && matched > 0 && (opts.offline || chain.check.status === 'pass');
+
+  const when = new Date(receipt.anchor.blockTime * 1000).toISOString();
+  const names = receipt.authors.map((a) => a.name ?? a.address).join(', ');
+  let summary: string;
+  if (ok && !opts.offline) {
+    summary = `${matched} file(s) match the dataset "${receipt.title}", which existed no later than ${when} (block ${receipt.anchor.blockNumber} on ${receipt.network.name}) and was signed by ${names}.${receipt.network.local ? ' This anchor is on a LOCAL devnet and proves nothing to third parties.' : ''}${chain.supersededBy === null ? '' : ` A newer version exists (root ${chain.supersededBy}).`}`;
+  } else if (ok) {
+    summary = `${matched} file(s) match the receipt and its signatures; the chain was NOT checked (offline), so the time ${when} is unproven.`;
+  } else {
+    const failedFiles = offline.files.filter((f) => f.status === 'fail' || f.status === 'missing').length;
+    const reasons = [
+      failedFiles > 0 ? `${failedFiles} file(s) do not match` : '',
+      offline.receipt.manifest.status === 'fail' ? 'the receipt is internally inconsistent' : '',
+      offline.receipt.root.status === 'fail' ? 'the Merkle root does not match' : '',
+      authors.some((a) => a.signature.status === 'fail') ? 'an author signature is invalid' : '',
+      chain.check.status === 'fail' ? `the chain check failed (${chain.check.message})` : '',
+      matched === 0 && failedFiles === 0 ? 'no file of the receipt was given' : '',
+    ].filter((s) => s !== '');
+    summary = `Verification failed: ${reasons.join('; ')}.`;
+  }
+
+  return {
+    ok,
+    offline: opts.offline,
+    summary,
+    receipt: {
+      path: receiptPath,
+      sha256: `0x${createHash('sha256').update(receiptBytes).digest('hex')}`,
+      title: receipt.title,
+      root: receipt.root,
+      network: receipt.network.name,
+      chainId: receipt.network.chainId,
+      local: receipt.network.local,
+      contract: receipt.contract,
+      txHash: receipt.anchor.txHash,
+      blockNumber: receipt.anchor.blockNumber,
+      blockTime: receipt.anchor.blockTime,
+    },
+    checks: { manifest: offline.receipt.manifest, root: offline.receipt.root, chain: chain.check },
+    supersededBy: chain.supersededBy,
+    authors,
+    files: offline.files,
+    digest: offline.digest,
+  };
+}

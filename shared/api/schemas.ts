@@ -1,0 +1,72 @@
+/**
+ * Request schemas of Notarium's operations: the one boundary contract that the CLI, the
+ * Electron IPC handlers and the end-to-end test bridge all parse input with. Bad input
+ * is rejected here with NotariumError('INVALID_INPUT') before anything is written.
+ */
+import { z } from 'zod';
+import { NotariumError } from '../errors.ts';
+import { orcidSchema } from '../notary/manifest.ts';
+
+/** An age X25519 recipient (Bech32 `age1…`, https://age-encryption.org/v1). Validated fully by the crypto service. */
+export const ageRecipientSchema = z.string().regex(/^age1[02-9ac-hj-np-z]{20,}$/, 'expected an age recipient (age1…)');
+
+/** An EIP-155 chain RPC endpoint (http, https, ws or wss). */
+export const rpcUrlSchema = z.url({ protocol: /^(https?|wss?)$/, error: 'expected an http(s) or ws(s) RPC URL' });
+
+export const notarizeRequestSchema = z.strictObject({
+  /** Files or folders to notarize (absolute or relative to the working directory). */
+  inputs: z.array(z.string().min(1)).min(1, 'give at least one file or folder'),
+  title: z.string().trim().min(1, 'a title is required').max(500),
+  /** The local author's display name and ORCID iD, recorded in the signed manifest. */
+  authorName: z.string().trim().min(1).max(200).optional(),
+  authorOrcid: orcidSchema.optional(),
+  /** Public mode: no salt, anyone can look a file up by its SHA-256. */
+  public: z.boolean().default(false),
+  /** Extra age recipients besides the user's own. */
+  recipients: z.array(ageRecipientSchema).default([]),
+  /** Confirmations to wait for after the anchoring block (0 = mined is enough). */
+  confirmations: z.number().int().min(0).max(100).default(1),
+  /** Where to write the receipt JSON; default: next to the inputs' common folder. */
+  receiptOut: z.string().min(1).optional(),
+});
+export type NotarizeRequest = z.input<typeof notarizeRequestSchema>;
+export type NotarizeRequestParsed = z.output<typeof notarizeRequestSchema>;
+
+export const verifyRequestSchema = z.strictObject({
+  /** Files or one folder to check against the receipt. */
+  inputs: z.array(z.string().min(1)).min(1, 'give the file(s) or folder to verify'),
+  receipt: z.string().min(1, 'give the receipt file (--receipt)'),
+  /** RPC endpoint of the receipt's chain; default: the configured network. */
+  rpc: rpcUrlSchema.optional(),
+  /** Skip the chain check (and say so). */
+  offline: z.boolean().default(false),
+});
+export type VerifyRequest = z.input<typeof verifyRequestSchema>;
+
+export const retrieveRequestSchema = z.strictObject({
+  /** A receipt file path, a dataset id, or a Merkle root (0x…). */
+  source: z.string().min(1),
+  /** Output folder; created if missing, must be empty if it exists. */
+  out: z.string().min(1, 'give the output folder (--out)'),
+});
+export type RetrieveRequest = z.input<typeof retrieveRequestSchema>;
+
+export const cidRequestSchema = z.strictObject({ files: z.array(z.string().min(1)).min(1, 'give at least one file') });
+export type CidRequest = z.input<typeof cidRequestSchema>;
+
+export const passphraseSchema = z.string().min(8, 'the passphrase must have at least 8 characters').max(1024);
+
+/**
+ * Parses `input` with `schema`.
+ * @throws NotariumError('INVALID_INPUT') listing every issue with its field path.
+ */
+export function parseRequest<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const r = schema.safeParse(input);
+  if (!r.success) {
+    const issues = r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+    throw new NotariumError('INVALID_INPUT', `Invalid input:\n${issues.map((i) => `  - ${i.path === '' ? '(input)' : i.path}: ${i.message}`).join('\n')}`, {
+      details: { issues },
+    });
+  }
+  return r.data;
+}
