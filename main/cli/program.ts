@@ -69,7 +69,7 @@ export function buildProgram(): Command {
     .description('show the account address and age recipient (no passphrase needed)')
     .action(async (_o, cmd: Command) => {
       await run(cmd, async (n, g) => {
-        const acct = n.account();
+        const acct = await n.account();
         printResult(g.json === true, acct, () => `Ethereum address: ${acct.address}\nage recipient:    ${acct.recipient}\nData folder:      ${acct.dataDir}`);
       });
     });

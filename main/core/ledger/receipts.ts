@@ -1,0 +1,42 @@
+/** The receipts table: every receipt written for a dataset, with the digest of its bytes. */
+import { createHash } from 'node:crypto';
+
+import type BetterSqlite3 from 'better-sqlite3';
+
+import { nowSeconds } from './normalize.ts';
+import { toLedgerError } from './sqlite-errors.ts';
+import type { NewReceipt, ReceiptRecord } from './types.ts';
+
+const COLUMNS = `id, dataset_id AS datasetId, path, sha256, json, created_at AS createdAt`;
+
+export class ReceiptTable {
+  private readonly db: BetterSqlite3.Database;
+  private readonly insertStmt;
+  private readonly latestStmt;
+
+  constructor(db: BetterSqlite3.Database) {
+    this.db = db;
+    this.insertStmt = db.prepare<[string, string, string, string, number], ReceiptRecord>(
+      `INSERT INTO receipts (dataset_id, path, sha256, json, created_at) VALUES (?, ?, ?, ?, ?) RETURNING ${COLUMNS}`,
+    );
+    this.latestStmt = db.prepare<[string], ReceiptRecord>(
+      `SELECT ${COLUMNS} FROM receipts WHERE dataset_id = ? ORDER BY created_at DESC, id DESC LIMIT 1`,
+    );
+  }
+
+  add(receipt: NewReceipt): ReceiptRecord {
+    // The digest is computed here, from the text, so it cannot disagree with it.
+    const sha256 = `0x${createHash('sha256').update(receipt.json, 'utf8').digest('hex')}`;
+    try {
+      return this.db
+        .transaction(() => this.insertStmt.get(receipt.datasetId, receipt.path, sha256, receipt.json, receipt.createdAt ?? nowSeconds()))
+        .immediate() as ReceiptRecord;
+    } catch (cause) {
+      throw toLedgerError(cause, { action: 'add receipt', details: { datasetId: receipt.datasetId } });
+    }
+  }
+
+  latest(datasetId: string): ReceiptRecord | undefined {
+    return this.latestStmt.get(datasetId);
+  }
+}

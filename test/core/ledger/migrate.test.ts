@@ -1,0 +1,81 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+import BetterSqlite3 from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import { Ledger } from '../../../main/core/ledger/index.ts';
+import { migrate, schemaVersion } from '../../../main/core/ledger/migrate.ts';
+import { MIGRATIONS } from '../../../main/core/ledger/migrations/index.ts';
+import type { Migration } from '../../../main/core/ledger/migrations/index.ts';
+
+function tableNames(db: BetterSqlite3.Database): string[] {
+  return (db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as { name: string }[]).map(
+    (r) => r.name,
+  );
+}
+
+describe('migrate', () => {
+  let tmp: string;
+  let db: BetterSqlite3.Database;
+
+  beforeEach(async () => {
+    tmp = await mkdtemp(path.join(os.tmpdir(), 'notarium-migrate-'));
+    db = new BetterSqlite3(path.join(tmp, 'm.sqlite'));
+  });
+  afterEach(async () => {
+    db.close();
+    await rm(tmp, { recursive: true, force: true });
+  });
+
+  it('brings an empty file to the latest version with every table, and is a no-op the second time', () => {
+    expect(schemaVersion(db)).toBe(0);
+    expect(migrate(db, MIGRATIONS)).toEqual(MIGRATIONS.map((m) => m.version));
+    expect(schemaVersion(db)).toBe(MIGRATIONS.length);
+    expect(tableNames(db)).toEqual(['anchors', 'dataset_authors', 'dataset_files', 'datasets', 'receipts']);
+    expect(migrate(db, MIGRATIONS)).toEqual([]);
+    expect(schemaVersion(db)).toBe(MIGRATIONS.length);
+  });
+
+  it('applies only the steps after the current version, in order', () => {
+    const log: string[] = [];
+    const steps: Migration[] = [1, 2, 3].map((version) => ({
+      version,
+      name: `step${version}`,
+      up: () => {
+        log.push(`step${version}`);
+      },
+    }));
+    migrate(db, steps.slice(0, 1));
+    expect(migrate(db, steps)).toEqual([2, 3]);
+    expect(log).toEqual(['step1', 'step2', 'step3']);
+  });
+
+  it('rolls a failing step back entirely, keeping the version of the last good step', () => {
+    const steps: Migration[] = [
+      { version: 1, name: 'good', up: 'CREATE TABLE a (x INTEGER) STRICT;' },
+      { version: 2, name: 'bad', up: 'CREATE TABLE b (x INTEGER) STRICT; INSERT INTO nowhere VALUES (1);' },
+    ];
+    expect(() => migrate(db, steps)).toThrow(expect.objectContaining({ code: 'LEDGER_FAILED' }));
+    expect(schemaVersion(db)).toBe(1);
+    expect(tableNames(db)).toEqual(['a']);
+  });
+
+  it('refuses a file written by a newer schema with LEDGER_FAILED, leaving it untouched', () => {
+    db.pragma(`user_version = ${MIGRATIONS.length + 1}`);
+    expect(() => migrate(db, MIGRATIONS)).toThrow(expect.objectContaining({ code: 'LEDGER_FAILED' }));
+    expect(tableNames(db)).toEqual([]);
+  });
+
+  it('refuses a migration list that is not numbered 1..n', () => {
+    expect(() => migrate(db, [{ version: 2, name: 'gap', up: '' }])).toThrow(expect.objectContaining({ code: 'INTERNAL' }));
+  });
+
+  it('makes Ledger.open fail with LEDGER_FAILED on a newer ledger file', () => {
+    db.pragma(`user_version = ${MIGRATIONS.length + 1}`);
+    db.close();
+    expect(() => Ledger.open(path.join(tmp, 'm.sqlite'))).toThrow(expect.objectContaining({ code: 'LEDGER_FAILED' }));
+    db = new BetterSqlite3(path.join(tmp, 'm.sqlite'));
+  });
+});
