@@ -6,7 +6,7 @@
  * Debian sources that are not installed are skipped (and reported).
  */
 import { cp, mkdir, readdir, stat } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 export interface RealDatasetInfo {
@@ -44,8 +44,8 @@ async function exists(p: string): Promise<boolean> {
  * @param opts.maxPerSource caps the file count per source (default: vega 40, dicom 40, htslib 60).
  */
 export async function buildRealDataset(folder: string, opts: { small?: boolean } = {}): Promise<RealDatasetInfo> {
-  const require = createRequire(import.meta.url);
-  const vegaDir = path.join(path.dirname(require.resolve('vega-datasets/package.json')), 'data');
+  // vega-datasets' `exports` hides its files from resolution: locate the installed package.
+  const vegaDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../node_modules/vega-datasets/data');
   const info: RealDatasetInfo = { folder, files: 0, bytes: 0, sources: [], skipped: [] };
   const copy = async (files: string[], base: string, sub: string): Promise<void> => {
     for (const f of files) {
