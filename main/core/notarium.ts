@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CID } from 'multiformats/cid';
-import { parseEther, type JsonRpcApiProvider } from 'ethers';
+import { Contract, parseEther, type JsonRpcApiProvider } from 'ethers';
 import { NotariumError, isNotariumError } from '../../shared/errors.ts';
 import { cidRequestSchema, notarizeRequestSchema, parseRequest, retrieveRequestSchema, verifyRequestSchema, passphraseSchema, type CidRequest, type NotarizeRequest, type RetrieveRequest, type VerifyRequest } from '../../shared/api/schemas.ts';
 import { NOTARIZATION_TYPES, ZERO_BYTES32, notaryDomain } from '../../shared/notary/typed-data.ts';
@@ -90,6 +90,9 @@ export interface DatasetSummary {
   createdAt: number;
   receiptPath: string | null;
 }
+
+/** ERC-1271 `isValidSignature` magic value (bytes4(keccak256("isValidSignature(bytes32,bytes)"))). */
+const ERC1271_MAGIC = '0x1626ba7e';
 
 /** Wei given to the local account on the embedded devnet when it runs low. */
 const DEVNET_FUNDING = parseEther('10');
@@ -393,19 +396,39 @@ export class Notarium {
   }
 
   #chainVerifier(rpc: string | undefined): ChainVerifier {
+    const providerFor = async (receipt: Receipt): Promise<{ provider: JsonRpcApiProvider; close: () => Promise<void> } | null> => {
+      const url = rpc ?? (this.#settings?.network?.chainId === Number(receipt.network.chainId) ? this.#settings.network.rpcUrl : undefined);
+      if (url !== undefined) {
+        const p = await connectRpc(url, receipt.network.chainId, { pollingIntervalMs: 1000 });
+        return { provider: p, close: async () => p.destroy() };
+      }
+      if (receipt.network.local && BigInt(receipt.network.chainId) === DEVNET_CHAIN_ID) {
+        return { provider: (await this.#chainContextForDevnet()).provider, close: async () => undefined };
+      }
+      return null;
+    };
     return {
+      isValidContractSignature: async (receipt, author, digest, signature) => {
+        const conn = await providerFor(receipt);
+        if (conn === null) return false;
+        try {
+          if ((await conn.provider.getCode(author, receipt.anchor.blockNumber)) === '0x') return false;
+          const wallet = new Contract(author, ['function isValidSignature(bytes32 hash, bytes signature) view returns (bytes4)'], conn.provider);
+          const magic = (await wallet.getFunction('isValidSignature').staticCall(digest, signature, { blockTag: receipt.anchor.blockNumber })) as string;
+          return magic.toLowerCase() === ERC1271_MAGIC;
+        } finally {
+          await conn.close();
+        }
+      },
       verifyAnchor: async (receipt: Receipt): Promise<ChainCheck> => {
         const fail = (code: string, message: string): ChainCheck => ({ check: { status: 'fail', code, message }, supersededBy: null });
         let provider: JsonRpcApiProvider;
         let close = async (): Promise<void> => undefined;
         try {
-          const url = rpc ?? (this.#settings?.network?.chainId === Number(receipt.network.chainId) ? this.#settings.network.rpcUrl : undefined);
-          if (url !== undefined) {
-            const p = await connectRpc(url, receipt.network.chainId, { pollingIntervalMs: 1000 });
-            provider = p;
-            close = async () => p.destroy();
-          } else if (receipt.network.local && BigInt(receipt.network.chainId) === DEVNET_CHAIN_ID) {
-            provider = (await this.#chainContextForDevnet()).provider;
+          const conn = await providerFor(receipt);
+          if (conn !== null) {
+            provider = conn.provider;
+            close = conn.close;
           } else {
             const preset = networkByChainId(receipt.network.chainId);
             return fail('CHAIN_FAILED', `No RPC endpoint configured for chain ${receipt.network.chainId} (${preset?.name ?? receipt.network.name}); pass --rpc <url>${preset?.publicRpcUrl ? ` (e.g. ${preset.publicRpcUrl})` : ''}, or --offline.`);

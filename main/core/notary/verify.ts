@@ -22,6 +22,12 @@ export interface ChainCheck {
 /** Port to the chain: checks a receipt's anchor (RECEIPT.md §3 steps 6–7). Never throws for a failed check. */
 export interface ChainVerifier {
   verifyAnchor(receipt: Receipt): Promise<ChainCheck>;
+  /**
+   * ERC-1271 (https://eips.ethereum.org/EIPS/eip-1271): true when `author` is a contract
+   * whose `isValidSignature(digest, signature)` returned the magic value at the anchoring
+   * block. False for an EOA or a rejected signature.
+   */
+  isValidContractSignature(receipt: Receipt, author: string, digest: string, signature: string): Promise<boolean>;
 }
 
 export interface VerifyReport {
@@ -95,20 +101,30 @@ export async function verifyFiles(opts: VerifyOptions): Promise<VerifyReport> {
     chain = await opts.chain.verifyAnchor(receipt);
   }
 
-  // An author whose signature is not plain ECDSA is accepted only through the chain:
-  // the registry verified it (ERC-1271) when it accepted the anchor.
-  const authors = offline.authors.map((a) =>
-    a.signature.status === 'skipped' && chain.check.status === 'pass'
-      ? { ...a, signature: { status: 'pass' as const, message: `Accepted on-chain by the registry for ${a.address} (contract wallet, ERC-1271).` } }
-      : a.signature.status === 'skipped' && !opts.offline
-        ? { ...a, signature: { status: 'fail' as const, code: 'SIGNATURE_INVALID', message: `The signature is not by ${a.address}.` } }
-        : a,
-  );
+  // A signature that is not an ECDSA signature by its author can only be a contract
+  // wallet's (ERC-1271): ask that contract, on the chain, at the anchoring block.
+  const authors: AuthorVerdict[] = [];
+  for (const a of offline.authors) {
+    if (a.signature.status !== 'skipped' || opts.offline || opts.chain === null) {
+      authors.push(a);
+      continue;
+    }
+    const signature = receipt.authors.find((r) => r.address.toLowerCase() === a.address.toLowerCase())?.signature ?? '0x';
+    const valid = await opts.chain.isValidContractSignature(receipt, a.address, offline.digest, signature).catch(() => false);
+    authors.push({
+      ...a,
+      signature: valid
+        ? { status: 'pass', message: `Signed by the contract wallet ${a.address} (ERC-1271, checked on-chain).` }
+        : { status: 'fail', code: 'SIGNATURE_INVALID', message: `The signature is not by ${a.address}: neither its key nor (for a contract wallet) ERC-1271 accepts it.` },
+    });
+  }
 
   const checksRan = [offline.receipt.manifest, offline.receipt.root, ...authors.map((a) => a.signature), ...offline.files.flatMap((f) => [f.content, f.proof])];
   const anyFail = checksRan.some((c) => c.status === 'fail') || offline.files.some((f) => f.status === 'fail' || f.status === 'missing');
+  // Offline, a signature that is not plain ECDSA stays unverified: the verdict cannot be positive.
+  const unverifiedAuthors = authors.filter((a) => a.signature.status !== 'pass');
   const matched = offline.files.filter((f) => f.status === 'pass').length;
-  const ok = !anyFail && chain.check.status !== 'fail' && matched > 0 && (opts.offline || chain.check.status === 'pass');
+  const ok = !anyFail && unverifiedAuthors.length === 0 && chain.check.status !== 'fail' && matched > 0 && (opts.offline || chain.check.status === 'pass');
 
   const when = new Date(receipt.anchor.blockTime * 1000).toISOString();
   const names = receipt.authors.map((a) => a.name ?? a.address).join(', ');
@@ -124,6 +140,7 @@ export async function verifyFiles(opts: VerifyOptions): Promise<VerifyReport> {
       offline.receipt.manifest.status === 'fail' ? 'the receipt is internally inconsistent' : '',
       offline.receipt.root.status === 'fail' ? 'the Merkle root does not match' : '',
       authors.some((a) => a.signature.status === 'fail') ? 'an author signature is invalid' : '',
+      authors.some((a) => a.signature.status === 'skipped') ? 'an author signature could not be checked offline (contract wallet?)' : '',
       chain.check.status === 'fail' ? `the chain check failed (${chain.check.message})` : '',
       matched === 0 && failedFiles === 0 ? 'no file of the receipt was given' : '',
     ].filter((s) => s !== '');

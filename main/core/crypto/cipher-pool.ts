@@ -1,0 +1,208 @@
+/**
+ * A small pool of worker threads that seal and open age STREAM chunks with libsodium
+ * (WASM) ChaCha20-Poly1305, so payload encryption never blocks the Electron main
+ * process and never needs node:crypto's chacha20-poly1305 (absent from BoringSSL).
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { NotariumError } from '../../../shared/errors.ts';
+import type { CipherJob, CipherReply } from './cipher-protocol.ts';
+
+/** The result of one batch. `failedChunk` is the batch index of the first chunk not released because opening failed there. */
+export interface BatchResult {
+  data: Uint8Array;
+  failedChunk: number | null;
+}
+
+/** One batch of chunks to seal or open. `data` must start at offset 0 of its ArrayBuffer, which is transferred (detached). */
+export interface BatchJob {
+  op: 'seal' | 'open';
+  key: Uint8Array;
+  firstChunk: number;
+  final: boolean;
+  data: Uint8Array;
+}
+
+interface Pending {
+  resolve: (r: BatchResult) => void;
+  reject: (e: Error) => void;
+  slot: Slot;
+}
+
+interface Slot {
+  worker: Worker;
+  busy: number;
+}
+
+/** Options of AgeCipherPool.create. */
+export interface AgeCipherPoolOptions {
+  /** Worker threads; default min(2, availableParallelism()). */
+  size?: number;
+  /** 64 KiB chunks per worker message; default 16 (1 MiB). */
+  batchChunks?: number;
+  /** Batches in flight per stream; default 2 per worker. Bounds memory per file. */
+  window?: number;
+  /** Worker module, for bundlers that emit it elsewhere; default ./cipher-worker.ts next to this file. */
+  workerUrl?: URL;
+}
+
+const DEFAULT_WORKER_URL = new URL('./cipher-worker.ts', import.meta.url);
+
+/**
+ * Worker pool running libsodium ChaCha20-Poly1305 for age payloads. Create it once per
+ * process with `await AgeCipherPool.create()`, share it between streams, `close()` it
+ * at shutdown. Workers only keep the process alive while they have work.
+ */
+export class AgeCipherPool {
+  /** Number of worker threads. */
+  readonly size: number;
+  /** 64 KiB chunks per batch message. */
+  readonly batchChunks: number;
+  /** Batches a single stream keeps in flight. */
+  readonly window: number;
+  readonly #slots: Slot[];
+  readonly #pending = new Map<number, Pending>();
+  #nextId = 0;
+  #closed = false;
+
+  private constructor(slots: Slot[], batchChunks: number, window: number) {
+    this.#slots = slots;
+    this.size = slots.length;
+    this.batchChunks = batchChunks;
+    this.window = window;
+    for (const slot of slots) {
+      slot.worker.on('message', (m: CipherReply) => this.#onReply(m));
+      slot.worker.on('error', (e) => this.#onWorkerFailure(slot, e));
+      slot.worker.on('exit', (code) => this.#onWorkerFailure(slot, new Error(`cipher worker exited with code ${code}`)));
+      slot.worker.unref();
+    }
+  }
+
+  /**
+   * Starts the workers and waits until libsodium is ready in each.
+   * Throws NotariumError('INVALID_INPUT') for bad options, ('CRYPTO_FAILED') if a worker cannot start.
+   */
+  static async create(options: AgeCipherPoolOptions | number = {}): Promise<AgeCipherPool> {
+    const opts = typeof options === 'number' ? { size: options } : options;
+    const size = opts.size ?? Math.min(2, availableParallelism());
+    const batchChunks = opts.batchChunks ?? 16;
+    const window = opts.window ?? 2 * size;
+    for (const [name, v] of [['size', size], ['batchChunks', batchChunks], ['window', window]] as const) {
+      if (!Number.isInteger(v) || v < 1 || v > 64) throw new NotariumError('INVALID_INPUT', `AgeCipherPool ${name} must be an integer in 1..64`);
+    }
+    const url = opts.workerUrl ?? DEFAULT_WORKER_URL;
+    const execArgv = workerExecArgv(process.execArgv);
+    const workers = Array.from({ length: size }, () => new Worker(url, { execArgv }));
+    try {
+      await Promise.all(workers.map(waitReady));
+    } catch (cause) {
+      await Promise.all(workers.map((w) => w.terminate()));
+      throw new NotariumError('CRYPTO_FAILED', 'cannot start the age cipher workers', { cause });
+    }
+    return new AgeCipherPool(
+      workers.map((worker) => ({ worker, busy: 0 })),
+      batchChunks,
+      window,
+    );
+  }
+
+  /**
+   * Seals or opens one batch on the least busy worker. `job.data`'s buffer is
+   * transferred. Throws NotariumError('CRYPTO_FAILED') if the pool is closed or a worker fails.
+   */
+  run(job: BatchJob): Promise<BatchResult> {
+    if (this.#closed) return Promise.reject(new NotariumError('CRYPTO_FAILED', 'the age cipher pool is closed'));
+    if (job.data.byteOffset !== 0) return Promise.reject(new NotariumError('INTERNAL', 'batch data must start at offset 0 of its buffer'));
+    const slot = this.#slots.reduce((a, b) => (b.busy < a.busy ? b : a));
+    const id = this.#nextId++;
+    const message: CipherJob = {
+      id,
+      op: job.op,
+      key: job.key,
+      firstChunk: job.firstChunk,
+      final: job.final,
+      data: job.data.buffer as ArrayBuffer,
+      length: job.data.byteLength,
+    };
+    return new Promise<BatchResult>((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject, slot });
+      if (slot.busy++ === 0) slot.worker.ref();
+      slot.worker.postMessage(message, [message.data]);
+    });
+  }
+
+  /** Terminates the workers; pending batches reject with CRYPTO_FAILED. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#rejectAll(new NotariumError('CRYPTO_FAILED', 'the age cipher pool was closed'));
+    await Promise.all(this.#slots.map((s) => s.worker.terminate()));
+  }
+
+  #settle(id: number): Pending | undefined {
+    const p = this.#pending.get(id);
+    if (p === undefined) return undefined;
+    this.#pending.delete(id);
+    if (--p.slot.busy === 0) p.slot.worker.unref();
+    return p;
+  }
+
+  #onReply(m: CipherReply): void {
+    if (m.type === 'ready') return;
+    const p = this.#settle(m.id);
+    if (p === undefined) return;
+    if (m.type === 'done') p.resolve({ data: new Uint8Array(m.data), failedChunk: m.failedChunk });
+    else p.reject(new NotariumError('CRYPTO_FAILED', `age cipher worker: ${m.message}`));
+  }
+
+  #onWorkerFailure(slot: Slot, cause: Error): void {
+    if (this.#closed) return;
+    // A dead worker cannot be trusted with later jobs either: fail the pool loudly.
+    this.#closed = true;
+    this.#rejectAll(new NotariumError('CRYPTO_FAILED', 'an age cipher worker failed', { cause }));
+    for (const s of this.#slots) if (s !== slot) void s.worker.terminate();
+  }
+
+  #rejectAll(error: NotariumError): void {
+    for (const [id, p] of this.#pending) {
+      this.#settle(id);
+      p.reject(error);
+    }
+  }
+}
+
+/**
+ * The parent's Node flags minus those that only make sense for a main script: workers
+ * refuse `--input-type` (set with `node -e`), and the eval/print source is not theirs.
+ * Everything else (e.g. `--import` preloads) still applies to the workers.
+ */
+export function workerExecArgv(execArgv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const a = execArgv[i] as string;
+    if (a.startsWith('--input-type')) continue;
+    if (a === '-e' || a === '--eval' || a === '-p' || a === '--print') {
+      i += 1;
+      continue;
+    }
+    if (/^(-e|--eval|-p|--print)=/.test(a)) continue;
+    out.push(a);
+  }
+  return out;
+}
+
+function waitReady(worker: Worker): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (m: CipherReply): void => {
+      if (m.type !== 'ready') return;
+      worker.off('error', reject);
+      worker.off('exit', onExit);
+      worker.off('message', onMessage);
+      resolve();
+    };
+    const onExit = (code: number): void => reject(new Error(`cipher worker exited with code ${code}`));
+    worker.on('message', onMessage);
+    worker.once('error', reject);
+    worker.once('exit', onExit);
+  });
+}

@@ -1,0 +1,32 @@
+/**
+ * Messages between AgeCipherPool and its workers. One job seals or opens a batch of
+ * consecutive STREAM chunks; the batch buffer is transferred, never copied.
+ */
+
+/** Main thread -> worker. */
+export interface CipherJob {
+  id: number;
+  op: 'seal' | 'open';
+  /** 32-byte payload key. */
+  key: Uint8Array;
+  /** STREAM counter of the first chunk in `data`. */
+  firstChunk: number;
+  /** True when the last chunk of `data` is the last chunk of the payload. */
+  final: boolean;
+  /** Plaintext (seal) or ciphertext (open) chunks, back to back; offset 0, `length` bytes used. */
+  data: ArrayBuffer;
+  length: number;
+}
+
+/** Worker -> main thread. */
+export type CipherReply =
+  | { type: 'ready' }
+  | {
+      type: 'done';
+      id: number;
+      /** Sealed or opened bytes of every chunk before `failedChunk` (all chunks when null). */
+      data: ArrayBuffer;
+      /** Batch index of the first chunk not released because the stream failed there, or null. */
+      failedChunk: number | null;
+    }
+  | { type: 'error'; id: number; message: string };

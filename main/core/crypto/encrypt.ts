@@ -1,0 +1,57 @@
+/**
+ * age v1 encryption with the header and the payload kept apart, as Notarium stores them
+ * as two IPFS objects; header || payload is a standard age file.
+ * Spec: https://github.com/C2SP/C2SP/blob/main/age.md
+ */
+import { randomBytes } from 'node:crypto';
+import { runInOrder, toBatches } from './batches.ts';
+import type { AgeCipherPool } from './cipher-pool.ts';
+import { generateFileKey, wrapFileKey } from './file-key.ts';
+import { CHUNK_SIZE, derivePayloadKey, PAYLOAD_NONCE_SIZE } from './stream-format.ts';
+
+/** An encrypted file: its header, and its payload as a one-shot stream. */
+export interface EncryptedStream {
+  /** The age header (stanzas for every recipient + MAC), ready before the payload is read. */
+  header: Uint8Array;
+  /** 16-byte nonce, then the STREAM chunks (64 KiB + 16-byte tag each). Iterate once. */
+  payload: AsyncIterable<Uint8Array>;
+}
+
+/**
+ * Encrypts `source` for `recipients` (age1... strings) under a fresh random file key.
+ * The header is built eagerly; the payload reads `source` lazily as it is iterated, with
+ * at most `pool.window` batches of `pool.batchChunks` chunks in flight. Plaintext bytes
+ * in = payload bytes out minus 16 minus 16 per 64 KiB chunk (see payloadSize).
+ * Throws NotariumError('INVALID_INPUT') for no or invalid recipients; the payload
+ * iteration throws NotariumError('CRYPTO_FAILED') if the pool fails, or the source's errors.
+ */
+export async function encryptStream(source: AsyncIterable<Uint8Array>, recipients: readonly string[], pool: AgeCipherPool): Promise<EncryptedStream> {
+  const fileKey = generateFileKey();
+  const header = await wrapFileKey(fileKey, recipients);
+  const nonce = new Uint8Array(randomBytes(PAYLOAD_NONCE_SIZE));
+  const key = derivePayloadKey(fileKey, nonce);
+  fileKey.fill(0);
+  async function* payload(): AsyncGenerator<Uint8Array> {
+    yield nonce;
+    for await (const r of runInOrder(toBatches(source, CHUNK_SIZE, pool.batchChunks), pool, 'seal', key)) yield r.data;
+  }
+  return { header, payload: payload() };
+}
+
+/**
+ * Encrypts a small in-memory object (e.g. a manifest). Returns the header and the
+ * whole payload; concatenated they form a standard age file.
+ * Throws as encryptStream.
+ */
+export async function encryptBytes(plaintext: Uint8Array, recipients: readonly string[], pool: AgeCipherPool): Promise<{ header: Uint8Array; payload: Uint8Array }> {
+  const { header, payload } = await encryptStream(
+    (async function* one() {
+      yield plaintext;
+    })(),
+    recipients,
+    pool,
+  );
+  const parts: Uint8Array[] = [];
+  for await (const p of payload) parts.push(p);
+  return { header, payload: new Uint8Array(Buffer.concat(parts)) };
+}

@@ -1,0 +1,85 @@
+/**
+ * The one storage interface of Notarium (DESIGN.md §4). Implementations: the embedded
+ * Helia node (HeliaBackend) now; a Kubo node over kubo-rpc-client and remote pinning
+ * through the IPFS Pinning Service API later. Every implementation adds content under
+ * the same UnixFS profile, so a CID means the same bytes whichever backend stored it.
+ */
+import type { CID } from 'multiformats/cid';
+import type { UnixfsProfile } from './profile.ts';
+
+/** Implementations; 'kubo' and 'pinning-service' join when they are built. */
+export type IpfsBackendKind = 'helia';
+
+/** Result of adding content: its root CID and the content length. */
+export interface AddResult {
+  /** Root CID (CIDv1; `bafkrei...` raw leaf up to one chunk, `bafybei...` dag-pb above). */
+  cid: CID;
+  /** Content bytes read from the source (not the DAG's encoded size). */
+  size: number;
+}
+
+/** Options of IpfsBackend.addBytes / addStream. */
+export interface AddOptions {
+  /** Aborting stops reading the source; the call rejects with NotariumError('CANCELLED'). */
+  signal?: AbortSignal;
+}
+
+/** Options of IpfsBackend.cat. */
+export interface CatOptions {
+  signal?: AbortSignal;
+  /** First byte to return, in bytes from the start of the content; default 0. */
+  offset?: number;
+  /** Most bytes to return; default: up to the end. */
+  length?: number;
+}
+
+/** Options of IpfsBackend.pin. */
+export interface PinOptions {
+  signal?: AbortSignal;
+}
+
+/**
+ * Content-addressed storage of whole files. Errors are NotariumError: 'NOT_FOUND' (a
+ * block is not available; never waits for the network unless the backend is online),
+ * 'CID_MISMATCH' (stored bytes do not hash to their CID), 'INVALID_INPUT',
+ * 'CANCELLED', 'IPFS_FAILED' (anything else, cause attached).
+ */
+export interface IpfsBackend {
+  /** Which implementation this is, for logs and settings. */
+  readonly kind: IpfsBackendKind;
+  /** The profile every add uses; manifests record it. */
+  readonly profile: UnixfsProfile;
+
+  /** Adds `bytes` as one UnixFS file. Durable when the promise resolves. */
+  addBytes(bytes: Uint8Array, options?: AddOptions): Promise<AddResult>;
+
+  /**
+   * Adds the concatenation of `source`'s chunks as one UnixFS file, streaming (memory
+   * stays bounded by the importer's in-flight chunks). Durable when the promise resolves.
+   * Does not pin: call `pin` once the CID is recorded.
+   */
+  addStream(source: AsyncIterable<Uint8Array>, options?: AddOptions): Promise<AddResult>;
+
+  /**
+   * Streams the content of the UnixFS file `cid`, or the `[offset, offset + length)`
+   * range of it. Every block is verified against its CID as it is read. Errors surface
+   * when iterating: 'NOT_FOUND' (fails fast), 'CID_MISMATCH', 'INVALID_INPUT' (not a
+   * file, or offset past the end).
+   */
+  cat(cid: CID, options?: CatOptions): AsyncIterable<Uint8Array>;
+
+  /**
+   * Pins `cid` recursively: its whole DAG is kept locally. Idempotent. Fails with
+   * 'NOT_FOUND' if any block of the DAG is missing (nothing is pinned then).
+   */
+  pin(cid: CID, options?: PinOptions): Promise<void>;
+
+  /** True if `cid` is pinned recursively (a pin that completed). */
+  isPinned(cid: CID): Promise<boolean>;
+
+  /** True if `cid`'s root block is stored locally (not proof of the whole DAG; see pin). */
+  has(cid: CID): Promise<boolean>;
+
+  /** Releases the node (files, sockets). Idempotent; other calls fail afterwards. */
+  stop(): Promise<void>;
+}

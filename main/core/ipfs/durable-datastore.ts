@@ -1,0 +1,87 @@
+/**
+ * The on-disk datastore of the embedded node (Helia keeps its pin records here):
+ * datastore-fs's layout with crash-safe writes (durable-files.ts) and commit keys.
+ *
+ * Helia pins a DAG by first writing one `/pinned-block/...` record per block, then the
+ * `/pin/<cid>` record. Written as datastore-fs does (rename, no fsync), a power cut can
+ * leave the pin record durable while block records are lost or empty, and an empty
+ * record later breaks pinning that block again. Here every record is flushed before its
+ * rename, and a put under a commit prefix first makes all earlier puts durable, then
+ * itself: a durable pin record implies durable block records.
+ */
+import { FsDatastore } from 'datastore-fs';
+import { NotariumError } from '../../../shared/errors.ts';
+import { DirtyFolders, makeFolder, writeFileAtomic, type Durability } from './durable-files.ts';
+
+type Key = Parameters<FsDatastore['put']>[0];
+
+interface AbortOptions {
+  signal?: AbortSignal;
+}
+
+/** Options of DurableFsDatastore. */
+export interface DurableFsDatastoreOptions {
+  /** See Durability; default 'fsync'. */
+  durability?: Durability;
+  /** Key prefixes (e.g. '/pin/') whose puts are ordering barriers, as described above. */
+  commitPrefixes?: readonly string[];
+}
+
+/** A datastore-fs compatible store whose puts are atomic and, by default, durable. */
+export class DurableFsDatastore extends FsDatastore {
+  readonly #durability: Durability;
+  readonly #commitPrefixes: readonly string[];
+  readonly #dirty: DirtyFolders;
+  readonly #knownFolders = new Set<string>();
+
+  constructor(location: string, options: DurableFsDatastoreOptions = {}) {
+    super(location);
+    this.#durability = options.durability ?? 'fsync';
+    this.#commitPrefixes = options.commitPrefixes ?? [];
+    this.#dirty = new DirtyFolders(this.#durability);
+  }
+
+  override async open(): Promise<void> {
+    await makeFolder(this.path, this.#dirty);
+    await super.open();
+  }
+
+  /**
+   * Stores `value` under `key`, atomically, replacing any previous value.
+   *
+   * @throws NotariumError('IPFS_FAILED') on a file-system error (cause attached);
+   *   the signal's reason when aborted.
+   */
+  override async put(key: Key, value: Uint8Array, options?: AbortOptions): Promise<Key> {
+    const { dir, file } = this._encode(key);
+    const name = key.toString();
+    const commit = this.#commitPrefixes.some((prefix) => name.startsWith(prefix));
+    try {
+      if (commit) await this.#dirty.flush();
+      if (!this.#knownFolders.has(dir)) {
+        await makeFolder(dir, this.#dirty);
+        this.#knownFolders.add(dir);
+      }
+      await writeFileAtomic(file, value, this.#durability, options?.signal);
+      this.#dirty.mark(dir);
+      if (commit) await this.#dirty.flush();
+    } catch (error) {
+      if (options?.signal?.aborted === true) throw options.signal.reason;
+      throw new NotariumError('IPFS_FAILED', `cannot write datastore key ${name}`, { cause: error });
+    }
+    return key;
+  }
+
+  /**
+   * Makes every put made before the call survive a power cut.
+   *
+   * @throws NotariumError('IPFS_FAILED') if an fsync fails.
+   */
+  async flush(): Promise<void> {
+    try {
+      await this.#dirty.flush();
+    } catch (error) {
+      throw new NotariumError('IPFS_FAILED', 'cannot flush the datastore to disk', { cause: error });
+    }
+  }
+}

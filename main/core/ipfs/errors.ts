@@ -1,0 +1,34 @@
+/**
+ * Maps errors from Helia, the UnixFS importer/exporter and the file system to
+ * NotariumError codes. Those libraries mark errors by `name` (they may come from
+ * duplicated package copies, so `instanceof` is unreliable).
+ */
+import { isNotariumError, NotariumError, type ErrorCode } from '../../../shared/errors.ts';
+
+const CODE_BY_NAME: Readonly<Record<string, ErrorCode>> = {
+  AbortError: 'CANCELLED',
+  // Helia: a block is missing and the node is offline (we always read offline).
+  BlockNotFoundWhileOfflineError: 'NOT_FOUND',
+  NotFoundError: 'NOT_FOUND',
+  // Importer: content that is not bytes; exporter: offset/length out of range.
+  InvalidContentError: 'INVALID_INPUT',
+  InvalidParametersError: 'INVALID_INPUT',
+  // The CID is not a UnixFS file (a directory, dag-cbor...): Notarium stores only files.
+  NotAFileError: 'INVALID_INPUT',
+  NotUnixFSError: 'INVALID_INPUT',
+  NoResolverError: 'INVALID_INPUT',
+  NoContentError: 'INVALID_INPUT',
+};
+
+/**
+ * `error` as a NotariumError: kept as is if it already is one, else wrapped (as cause)
+ * with the code its name maps to, or 'IPFS_FAILED'. An aborted `signal` always gives
+ * 'CANCELLED'.
+ */
+export function toIpfsError(error: unknown, message: string, details?: Record<string, unknown>, signal?: AbortSignal): NotariumError {
+  if (isNotariumError(error)) return error;
+  const name = error instanceof Error ? error.name : undefined;
+  const code = signal?.aborted === true ? 'CANCELLED' : ((name !== undefined ? CODE_BY_NAME[name] : undefined) ?? 'IPFS_FAILED');
+  const reason = error instanceof Error ? `: ${error.message}` : '';
+  return new NotariumError(code, `${message}${reason}`, details === undefined ? { cause: error } : { cause: error, details });
+}
