@@ -16,9 +16,11 @@ import { buildDatasetTree } from '../../shared/notary/leaf.ts';
 import { parseReceipt, serializeReceipt, RECEIPT_FORMAT, RECEIPT_VERSION, type Receipt } from '../../shared/receipt/index.ts';
 import { AccountStore, type AccountPublic } from './keys/index.ts';
 import { Ledger, type DatasetRecord } from './ledger/index.ts';
-import { HeliaBackend, cidOfFile, type IpfsBackend } from './ipfs/index.ts';
-import { AgeCipherPool, decryptStream, encryptStream, parseRecipient } from './crypto/index.ts';
-import { AnchorService, DEVNET_CHAIN_ID, connectDevnet, connectRpc, explorerTxUrl, networkByChainId, serveDevnet, verifyAnchorOnChain, type DevnetConnection } from './chain/index.ts';
+// Heavy services (Helia, the EDR devnet, the WASM cipher pool) are imported on first use:
+// `notarium verify --offline` or `notarium datasets` should start in a fraction of a second.
+import type { IpfsBackend } from './ipfs/index.ts';
+import type { AgeCipherPool } from './crypto/index.ts';
+import type { DevnetConnection } from './chain/index.ts';
 import { DataDirLayout, resolveDataDir } from './paths.ts';
 import { readSettings, type Settings } from './settings.ts';
 import { collectInputs } from './notary/inputs.ts';
@@ -162,12 +164,12 @@ export class Notarium {
   }
 
   #ipfsNode(): Promise<IpfsBackend> {
-    this.#ipfs ??= HeliaBackend.open(this.layout.ipfsDir);
+    this.#ipfs ??= import('./ipfs/index.ts').then(({ HeliaBackend }) => HeliaBackend.open(this.layout.ipfsDir));
     return this.#ipfs;
   }
 
   #cipherPool(): Promise<AgeCipherPool> {
-    this.#pool ??= AgeCipherPool.create();
+    this.#pool ??= import('./crypto/index.ts').then(({ AgeCipherPool }) => AgeCipherPool.create());
     return this.#pool;
   }
 
@@ -177,6 +179,7 @@ export class Notarium {
   }
 
   async #openChain(): Promise<ChainContext> {
+    const { connectDevnet, connectRpc, networkByChainId } = await import('./chain/index.ts');
     const net = this.#settings?.network;
     const rpc = this.#opts.rpc ?? net?.rpcUrl;
     if (rpc !== undefined) {
@@ -209,7 +212,8 @@ export class Notarium {
     };
   }
 
-  #ports(pool: AgeCipherPool, ipfs: IpfsBackend): { cipher: CipherPort; storage: StoragePort } {
+  async #ports(pool: AgeCipherPool, ipfs: IpfsBackend): Promise<{ cipher: CipherPort; storage: StoragePort }> {
+    const { encryptStream, decryptStream } = await import('./crypto/index.ts');
     return {
       cipher: {
         encrypt: (source, recipients) => encryptStream(source, recipients, pool),
@@ -253,11 +257,12 @@ export class Notarium {
    */
   async notarize(input: NotarizeRequest, call: NotarizeCallOptions): Promise<NotarizeResult> {
     const req = parseRequest(notarizeRequestSchema, input);
+    const { parseRecipient } = await import('./crypto/index.ts');
     for (const r of req.recipients) parseRecipient(r);
     const inputs = await collectInputs(req.inputs);
     const account = await this.#accounts.unlock(call.passphrase);
     const [chain, ipfs, pool] = await Promise.all([this.#chainContext(), this.#ipfsNode(), this.#cipherPool()]);
-    const { cipher, storage } = this.#ports(pool, ipfs);
+    const { cipher, storage } = await this.#ports(pool, ipfs);
 
     const started = performance.now();
     const meter = new ProgressMeter('encrypting', inputs.files.length, inputs.totalBytes, call.onProgress);
@@ -304,6 +309,7 @@ export class Notarium {
     if (chain.devnet !== null && (await chain.provider.getBalance(account.address)) < DEVNET_FUNDING / 10n) {
       await chain.devnet.fund(account.address, DEVNET_FUNDING);
     }
+    const { AnchorService, explorerTxUrl } = await import('./chain/index.ts');
     const anchors = new AnchorService({
       provider: chain.provider,
       chainId: chain.chainId,
@@ -396,7 +402,9 @@ export class Notarium {
   }
 
   #chainVerifier(rpc: string | undefined): ChainVerifier {
+    const chainModule = import('./chain/index.ts');
     const providerFor = async (receipt: Receipt): Promise<{ provider: JsonRpcApiProvider; close: () => Promise<void> } | null> => {
+      const { connectRpc, DEVNET_CHAIN_ID } = await chainModule;
       const url = rpc ?? (this.#settings?.network?.chainId === Number(receipt.network.chainId) ? this.#settings.network.rpcUrl : undefined);
       if (url !== undefined) {
         const p = await connectRpc(url, receipt.network.chainId, { pollingIntervalMs: 1000 });
@@ -430,14 +438,14 @@ export class Notarium {
             provider = conn.provider;
             close = conn.close;
           } else {
-            const preset = networkByChainId(receipt.network.chainId);
+            const preset = (await chainModule).networkByChainId(receipt.network.chainId);
             return fail('CHAIN_FAILED', `No RPC endpoint configured for chain ${receipt.network.chainId} (${preset?.name ?? receipt.network.name}); pass --rpc <url>${preset?.publicRpcUrl ? ` (e.g. ${preset.publicRpcUrl})` : ''}, or --offline.`);
           }
         } catch (e) {
           return fail(isNotariumError(e) ? e.code : 'CHAIN_FAILED', `Cannot reach the chain: ${(e as Error).message}`);
         }
         try {
-          const v = await verifyAnchorOnChain(provider, {
+          const v = await (await chainModule).verifyAnchorOnChain(provider, {
             chainId: receipt.network.chainId,
             contract: receipt.contract,
             root: receipt.root,
@@ -469,6 +477,7 @@ export class Notarium {
   /** The devnet of this data folder, for verifying local receipts (never the --rpc chain). */
   async #chainContextForDevnet(): Promise<ChainContext> {
     if (this.#opts.rpc === undefined && this.#settings?.network === undefined) return this.#chainContext();
+    const { connectDevnet } = await import('./chain/index.ts');
     const devnet = await connectDevnet({ dir: this.layout.devnetDir });
     const prev = this.#chain;
     const ctx: ChainContext = { name: 'devnet', chainId: devnet.chainId, local: true, provider: devnet.provider, registry: devnet.registry, registryDeployBlock: 0, devnet, close: () => devnet.close() };
@@ -501,7 +510,7 @@ export class Notarium {
     }
     const account = await this.#accounts.unlock(call.passphrase);
     const [ipfs, pool] = await Promise.all([this.#ipfsNode(), this.#cipherPool()]);
-    const { cipher, storage } = this.#ports(pool, ipfs);
+    const { cipher, storage } = await this.#ports(pool, ipfs);
     const manifest = await fetchManifest(loc, [account.identity], cipher, storage);
     const { root } = buildDatasetTree(manifest.files.map((f) => [f.salt, f.sha256]));
     if (root !== expectedRoot) throw new NotariumError('HASH_MISMATCH', `The manifest's files give root ${root}, not the notarized ${expectedRoot}.`);
@@ -520,6 +529,7 @@ export class Notarium {
         throw new NotariumError('NOT_FOUND', `File not found: ${file}`, { cause: e });
       });
       if (!st.isFile()) throw new NotariumError('INVALID_INPUT', `${file} is not a regular file.`);
+      const { cidOfFile } = await import('./ipfs/index.ts');
       const { cid, size } = await cidOfFile(file);
       out.push({ file, cid: cid.toString(), size });
     }
@@ -550,6 +560,7 @@ export class Notarium {
     const chain = await this.#chainContextForDevnet();
     const devnet = chain.devnet?.devnet ?? null;
     if (devnet === null) throw new NotariumError('INVALID_INPUT', 'This devnet is already run by another Notarium process; use its server.');
+    const { serveDevnet } = await import('./chain/index.ts');
     const server = await serveDevnet(devnet, { port });
     return { url: server.url, chainId: chain.chainId.toString(), contract: chain.registry, close: () => server.close() };
   }

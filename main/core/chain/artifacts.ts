@@ -5,6 +5,7 @@
 import type { InterfaceAbi } from 'ethers';
 import notaryRegistry from '../../../contracts/artifacts/NotaryRegistry.ts';
 import testWallet from '../../../contracts/artifacts/TestERC1271Wallet.ts';
+import testMulticall from '../../../contracts/artifacts/TestMulticall.ts';
 
 /** ABI and creation bytecode of a contract. Bytecode is 0x hex. */
 export interface CompiledContract {
@@ -29,3 +30,6 @@ export const NOTARY_REGISTRY: CompiledContract = compiled(notaryRegistry);
 
 /** contracts/test/TestERC1271Wallet.sol: a k-of-n ERC-1271 wallet, for tests and benchmarks only. */
 export const TEST_ERC1271_WALLET: CompiledContract = compiled(testWallet);
+
+/** contracts/test/TestMulticall.sol: several calls in one transaction, for tests only. */
+export const TEST_MULTICALL: CompiledContract = compiled(testMulticall);

@@ -34,5 +34,5 @@ export type { DevnetConnection, DevnetServer } from './devnet-server.ts';
 export { readDevnetLock } from './devnet-lock.ts';
 export type { DevnetLockInfo } from './devnet-lock.ts';
 
-export { NOTARY_REGISTRY, TEST_ERC1271_WALLET } from './artifacts.ts';
+export { NOTARY_REGISTRY, TEST_ERC1271_WALLET, TEST_MULTICALL } from './artifacts.ts';
 export type { CompiledContract } from './artifacts.ts';
