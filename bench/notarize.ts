@@ -1,0 +1,83 @@
+/**
+ * bench/notarize: notarize a 1 GiB dataset (1 × 512 MiB + 512 × 1 MiB, random bytes) on
+ * the embedded defaults (Helia on disk, devnet), and compare with the `age -e` CLI
+ * encrypting the same files to disk in the same run.
+ *
+ * Prints JSON lines {"name", "value", "unit"}:
+ *   notarize_mb_per_s     end-to-end notarization throughput (hash + age + IPFS + anchor)
+ *   age_cli_mb_per_s      `age -e -r <recipient> -o <file>` over the same files
+ *   notarize_vs_age_cli   ratio of the two (issue bar: >= 0.4)
+ *   notarize_peak_rss_mb  peak resident memory of the notarizing process (bar: <= 300 MB)
+ * Usage: node bench/notarize.ts [--small]   (--small: 64 MiB + 64 × 1 MiB, for a quick look)
+ */
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile, open } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const MiB = 1 << 20;
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+function line(name: string, value: number, unit: string): void {
+  process.stdout.write(`${JSON.stringify({ name, value: Number(value.toFixed(3)), unit })}\n`);
+}
+
+async function writeRandom(file: string, bytes: number): Promise<void> {
+  const fh = await open(file, 'w');
+  for (let done = 0; done < bytes; done += 8 * MiB) await fh.write(randomBytes(Math.min(8 * MiB, bytes - done)));
+  await fh.close();
+}
+
+if (process.argv[2] === '--child') {
+  // The measured process: open Notarium on a fresh data folder and notarize.
+  const [, , , dataDir, dataset] = process.argv as [string, string, string, string, string];
+  const { Notarium } = await import('../main/core/notarium.ts');
+  const n = await Notarium.open({ dataDir, scryptN: 1024 });
+  const acct = await n.init('bench passphrase');
+  const t0 = performance.now();
+  const r = await n.notarize({ inputs: [dataset], title: 'bench', confirmations: 1, receiptOut: path.join(dataDir, 'bench.receipt.json') }, { passphrase: 'bench passphrase' });
+  const seconds = (performance.now() - t0) / 1000;
+  await n.close();
+  process.stdout.write(`${JSON.stringify({ seconds, bytes: r.totalBytes, maxRssKiB: process.resourceUsage().maxRSS, recipient: acct.recipient })}\n`);
+  process.exit(0);
+}
+
+const small = process.argv.includes('--small');
+const bigBytes = (small ? 64 : 512) * MiB;
+const smallCount = small ? 64 : 512;
+const work = await mkdtemp(path.join(process.env['BENCH_DIR'] ?? os.tmpdir(), 'notarium-bench-'));
+try {
+  const dataset = path.join(work, 'dataset');
+  await mkdir(path.join(dataset, 'small'), { recursive: true });
+  await writeRandom(path.join(dataset, 'big.bin'), bigBytes);
+  for (let i = 0; i < smallCount; i++) await writeFile(path.join(dataset, 'small', `f${String(i).padStart(4, '0')}.bin`), randomBytes(MiB));
+  const total = bigBytes + smallCount * MiB;
+
+  const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', path.join(work, 'data'), dataset], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
+  if (child.status !== 0) throw new Error(`notarize child failed (${child.status})`);
+  const res = JSON.parse(child.stdout.trim().split('\n').at(-1) as string) as { seconds: number; bytes: number; maxRssKiB: number; recipient: string };
+
+  // age CLI on the same files, writing ciphertext to the same disk.
+  const ageOut = path.join(work, 'age-out');
+  await mkdir(ageOut);
+  const files = [path.join(dataset, 'big.bin'), ...Array.from({ length: smallCount }, (_, i) => path.join(dataset, 'small', `f${String(i).padStart(4, '0')}.bin`))];
+  const t0 = performance.now();
+  files.forEach((f, i) => {
+    const r = spawnSync('age', ['-e', '-r', res.recipient, '-o', path.join(ageOut, `${i}.age`), f]);
+    if (r.status !== 0) throw new Error(`age -e failed: ${r.stderr.toString()}`);
+  });
+  const ageSeconds = (performance.now() - t0) / 1000;
+
+  const ours = total / 1e6 / res.seconds;
+  const theirs = total / 1e6 / ageSeconds;
+  line('dataset_bytes', total, 'bytes');
+  line('notarize_mb_per_s', ours, 'MB/s');
+  line('age_cli_mb_per_s', theirs, 'MB/s');
+  line('notarize_vs_age_cli', ours / theirs, 'ratio');
+  line('notarize_peak_rss_mb', res.maxRssKiB / 1024, 'MiB');
+} finally {
+  await rm(work, { recursive: true, force: true });
+}
+void here;
