@@ -28,6 +28,7 @@ export const ERROR_CODES = [
   'LEDGER_FAILED',
   'CANCELLED',
   'INTERNAL',
+  'DEVNET_LOCKED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -3,6 +3,25 @@ import type { VerifyReport } from '../core/notary/verify.ts';
 
 const MARK = { pass: 'OK  ', fail: 'FAIL', skipped: '--  ', missing: 'MISS', unlisted: 'EXTRA' } as const;
 
+/** Files listed one by one up to this count; above it only the problems are listed. */
+const LIST_ALL_UP_TO = 40;
+const MAX_PROBLEMS_LISTED = 200;
+
+function fileLines(report: VerifyReport): string[] {
+  const line = (f: VerifyReport['files'][number]): string => {
+    const detail = f.status === 'pass' ? '' : ` — ${[f.content, f.proof].filter((c) => c.status === 'fail').map((c) => c.message).join(' ') || f.content.message}`;
+    return `[${MARK[f.status]}] ${f.path}${detail}`;
+  };
+  if (report.files.length <= LIST_ALL_UP_TO) return report.files.map(line);
+  const problems = report.files.filter((f) => f.status !== 'pass');
+  const passed = report.files.length - problems.length;
+  return [
+    `${passed} of ${report.files.length} files OK.`,
+    ...problems.slice(0, MAX_PROBLEMS_LISTED).map(line),
+    ...(problems.length > MAX_PROBLEMS_LISTED ? [`… and ${problems.length - MAX_PROBLEMS_LISTED} more problems (use --json for all).`] : []),
+  ];
+}
+
 /** Human text of `report`: verdict first, then receipt facts, authors, and each file. */
 export function formatVerifyReport(report: VerifyReport): string {
   const r = report.receipt;
@@ -20,10 +39,7 @@ export function formatVerifyReport(report: VerifyReport): string {
     `[${MARK[report.checks.chain.status]}] chain: ${report.checks.chain.message}`,
     ...report.authors.map((a) => `[${MARK[a.signature.status]}] author ${a.name ?? ''}${a.name === undefined ? '' : ' '}${a.address}${a.orcid === undefined ? '' : ` (ORCID ${a.orcid})`}: ${a.signature.message}`),
     '',
-    ...report.files.map((f) => {
-      const detail = f.status === 'pass' ? '' : ` — ${[f.content, f.proof].filter((c) => c.status === 'fail').map((c) => c.message).join(' ') || f.content.message}`;
-      return `[${MARK[f.status]}] ${f.path}${detail}`;
-    }),
+    ...fileLines(report),
   ];
   return lines.join('\n');
 }

@@ -28,6 +28,8 @@ interface AbortOptions {
   signal?: AbortSignal;
 }
 
+const RENAME_REFUSED = new Set(['EPERM', 'EACCES', 'EBUSY']);
+
 type BlockBytes = Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>;
 
 /**
@@ -96,6 +98,9 @@ export class VerifiedFsBlockstore extends FsBlockstore {
       await writeFileAtomic(file, await toBytes(bytes), this.#durability, options?.signal);
     } catch (error) {
       if (options?.signal?.aborted === true) throw options.signal.reason;
+      // Windows refuses to rename over a file another reader holds open. The name is
+      // the content's hash, so a block already there is this block: nothing to do.
+      if (RENAME_REFUSED.has((error as NodeJS.ErrnoException).code ?? '') && (await this.has(cid))) return cid;
       throw new NotariumError('IPFS_FAILED', `cannot write block ${cid.toString()}`, { cause: error, details: { cid: cid.toString() } });
     }
     this.#dirty.mark(folder);
