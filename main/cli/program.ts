@@ -22,7 +22,7 @@ function serviceOptions(g: GlobalOpts): NotariumOptions {
 }
 
 /** Runs `fn` with an opened Notarium, closing it after; maps errors to exit codes. */
-async function run(cmd: Command, fn: (n: Notarium, g: GlobalOpts) => Promise<number | void>): Promise<void> {
+async function run(cmd: Command, fn: (n: Notarium, g: GlobalOpts) => Promise<number | undefined>): Promise<void> {
   const g = cmd.optsWithGlobals<GlobalOpts>();
   let notarium: Notarium | undefined;
   try {

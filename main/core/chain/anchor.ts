@@ -140,7 +140,11 @@ export class AnchorService {
    *   'CHAIN_FAILED' (RPC failure, replaced or rejected transaction).
    */
   anchor(request: AnchorRequest, signer: Signer, options: AnchorCallOptions = {}): Promise<AnchorResult> {
-    validateAnchorRequest(request);
+    try {
+      validateAnchorRequest(request);
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
     const root = request.root.toLowerCase();
     const running = this.#inFlight.get(root);
     if (running !== undefined) return running;
