@@ -16,20 +16,24 @@ export interface Batch {
  * Regroups `source` into batches of `chunksPerBatch` chunks of `chunkSize` bytes. A full
  * batch is emitted as non-final only once a further byte is seen, so the STREAM last-chunk
  * flag is known exactly; the final batch (possibly empty, possibly full) ends the stream.
- * Each batch owns a fresh ArrayBuffer starting at offset 0, ready to be transferred.
+ * Each batch is a view at offset 0 of its own ArrayBuffer, ready to be transferred, with
+ * `tagRoom` spare bytes per chunk so a worker can write sealed chunks back into it.
  */
-export async function* toBatches(source: AsyncIterable<Uint8Array>, chunkSize: number, chunksPerBatch: number): AsyncGenerator<Batch> {
+export async function* toBatches(source: AsyncIterable<Uint8Array>, chunkSize: number, chunksPerBatch: number, tagRoom: number): AsyncGenerator<Batch> {
   const batchSize = chunkSize * chunksPerBatch;
-  let buf = new Uint8Array(batchSize);
+  // Uninitialised memory: every byte a worker reads is written first, and the tail of the
+  // final batch is zeroed below. Saves zero-filling 1 MiB per batch.
+  const allocate = (): Uint8Array => Buffer.allocUnsafeSlow(batchSize + chunksPerBatch * tagRoom);
+  let buf = allocate();
   let fill = 0;
   let firstChunk = 0;
   for await (const piece of source) {
     let off = 0;
     while (off < piece.length) {
       if (fill === batchSize) {
-        yield { data: buf, firstChunk, final: false };
+        yield { data: buf.subarray(0, fill), firstChunk, final: false };
         firstChunk += chunksPerBatch;
-        buf = new Uint8Array(batchSize);
+        buf = allocate();
         fill = 0;
       }
       const n = Math.min(batchSize - fill, piece.length - off);
@@ -38,8 +42,16 @@ export async function* toBatches(source: AsyncIterable<Uint8Array>, chunkSize: n
       off += n;
     }
   }
-  // Trim by copying so the transferred buffer is no larger than the data.
-  yield { data: fill === batchSize ? buf : buf.slice(0, fill), firstChunk, final: true };
+  if (fill < batchSize / 2) {
+    // Small files (and the tail of big ones) should not pin a whole batch buffer.
+    const chunks = Math.max(1, Math.ceil(fill / chunkSize));
+    const small = new Uint8Array(fill + chunks * tagRoom);
+    small.set(buf.subarray(0, fill));
+    buf = small;
+  } else {
+    buf.fill(0, fill);
+  }
+  yield { data: buf.subarray(0, fill), firstChunk, final: true };
 }
 
 /**

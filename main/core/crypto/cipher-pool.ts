@@ -14,7 +14,11 @@ export interface BatchResult {
   failedChunk: number | null;
 }
 
-/** One batch of chunks to seal or open. `data` must start at offset 0 of its ArrayBuffer, which is transferred (detached). */
+/**
+ * One batch of chunks to seal or open. `data` must start at offset 0 of its ArrayBuffer,
+ * which is transferred (detached) and comes back holding the result when it has room
+ * (sealing adds 16 bytes per chunk).
+ */
 export interface BatchJob {
   op: 'seal' | 'open';
   key: Uint8Array;
@@ -151,7 +155,7 @@ export class AgeCipherPool {
     if (m.type === 'ready') return;
     const p = this.#settle(m.id);
     if (p === undefined) return;
-    if (m.type === 'done') p.resolve({ data: new Uint8Array(m.data), failedChunk: m.failedChunk });
+    if (m.type === 'done') p.resolve({ data: new Uint8Array(m.data, 0, m.length), failedChunk: m.failedChunk });
     else p.reject(new NotariumError('CRYPTO_FAILED', `age cipher worker: ${m.message}`));
   }
 

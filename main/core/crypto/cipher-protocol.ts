@@ -13,7 +13,11 @@ export interface CipherJob {
   firstChunk: number;
   /** True when the last chunk of `data` is the last chunk of the payload. */
   final: boolean;
-  /** Plaintext (seal) or ciphertext (open) chunks, back to back; offset 0, `length` bytes used. */
+  /**
+   * Plaintext (seal) or ciphertext (open) chunks, back to back, in bytes [0, length).
+   * The worker writes its output back into this buffer when it is large enough
+   * (sealing adds 16 bytes per chunk) and returns it, so no buffer is allocated per batch.
+   */
   data: ArrayBuffer;
   length: number;
 }
@@ -24,8 +28,9 @@ export type CipherReply =
   | {
       type: 'done';
       id: number;
-      /** Sealed or opened bytes of every chunk before `failedChunk` (all chunks when null). */
+      /** Sealed or opened bytes of every chunk before `failedChunk` (all chunks when null), in [0, length). */
       data: ArrayBuffer;
+      length: number;
       /** Batch index of the first chunk not released because the stream failed there, or null. */
       failedChunk: number | null;
     }

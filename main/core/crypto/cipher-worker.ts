@@ -15,7 +15,8 @@ const aead = await SodiumChaCha.load();
 const nonce = new Uint8Array(12);
 
 interface Outcome {
-  out: Uint8Array;
+  /** Output bytes, at the start of the heap output region. */
+  length: number;
   failedChunk: number | null;
 }
 
@@ -32,7 +33,7 @@ function seal(job: CipherJob): Outcome {
     aead.setNonce(nonce);
     aead.seal(i * CHUNK_SIZE, Math.min(CHUNK_SIZE, job.length - i * CHUNK_SIZE), i * SEALED_CHUNK_SIZE);
   }
-  return { out: aead.takeOutput(outLength), failedChunk: null };
+  return { length: outLength, failedChunk: null };
 }
 
 function tryOpen(counter: number, last: boolean, inOffset: number, length: number, outOffset: number): boolean {
@@ -72,19 +73,23 @@ function open(job: CipherJob): Outcome {
       failedChunk = i;
     }
   }
-  return { out: aead.takeOutput(released), failedChunk };
+  return { length: released, failedChunk };
 }
 
 port.on('message', (job: CipherJob) => {
   try {
-    const { out, failedChunk } = job.op === 'seal' ? seal(job) : open(job);
-    const reply: CipherReply = { type: 'done', id: job.id, data: out.buffer as ArrayBuffer, failedChunk };
-    port.postMessage(reply, [reply.data]);
+    const { length, failedChunk } = job.op === 'seal' ? seal(job) : open(job);
+    // The input is in the heap by now: its buffer can carry the output back.
+    const data = job.data.byteLength >= length ? job.data : new ArrayBuffer(length);
+    aead.readOutput(new Uint8Array(data, 0, length));
+    const reply: CipherReply = { type: 'done', id: job.id, data, length, failedChunk };
+    port.postMessage(reply, [data]);
   } catch (e) {
     const reply: CipherReply = { type: 'error', id: job.id, message: e instanceof Error ? e.message : String(e) };
     port.postMessage(reply);
   } finally {
-    aead.wipe(job.length, job.length + TAG_SIZE * Math.ceil(job.length / CHUNK_SIZE + 1));
+    // Sealing grows the data by at most one tag per chunk (+1 for the empty final chunk).
+    aead.wipe(job.length, job.length + TAG_SIZE * (Math.ceil(job.length / CHUNK_SIZE) + 1));
   }
 });
 

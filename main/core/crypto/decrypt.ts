@@ -43,7 +43,7 @@ export async function* decryptStream(
   if (nonce.length < PAYLOAD_NONCE_SIZE) throw payloadError('missing or short nonce');
   const key = derivePayloadKey(fileKey, nonce);
   fileKey.fill(0);
-  for await (const r of runInOrder(toBatches(rest, SEALED_CHUNK_SIZE, pool.batchChunks), pool, 'open', key)) {
+  for await (const r of runInOrder(toBatches(rest, SEALED_CHUNK_SIZE, pool.batchChunks, 0), pool, 'open', key)) {
     if (r.data.length > 0) yield r.data;
     if (r.failedChunk !== null) throw payloadError('a chunk is truncated, altered, out of place, or missing');
   }

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { runInOrder, toBatches } from './batches.ts';
 import type { AgeCipherPool } from './cipher-pool.ts';
 import { generateFileKey, wrapFileKey } from './file-key.ts';
-import { CHUNK_SIZE, derivePayloadKey, PAYLOAD_NONCE_SIZE } from './stream-format.ts';
+import { CHUNK_SIZE, derivePayloadKey, PAYLOAD_NONCE_SIZE, TAG_SIZE } from './stream-format.ts';
 
 /** An encrypted file: its header, and its payload as a one-shot stream. */
 export interface EncryptedStream {
@@ -33,7 +33,7 @@ export async function encryptStream(source: AsyncIterable<Uint8Array>, recipient
   fileKey.fill(0);
   async function* payload(): AsyncGenerator<Uint8Array> {
     yield nonce;
-    for await (const r of runInOrder(toBatches(source, CHUNK_SIZE, pool.batchChunks), pool, 'seal', key)) yield r.data;
+    for await (const r of runInOrder(toBatches(source, CHUNK_SIZE, pool.batchChunks, TAG_SIZE), pool, 'seal', key)) yield r.data;
   }
   return { header, payload: payload() };
 }

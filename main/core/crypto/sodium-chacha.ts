@@ -95,9 +95,9 @@ export class SodiumChaCha {
     return m._crypto_aead_chacha20poly1305_ietf_decrypt(this.#outPtr + outOffset, 0, 0, this.#inPtr + inOffset, length, 0, 0, 0, 0, this.#noncePtr, this.#keyPtr) === 0;
   }
 
-  /** A copy of output[0, length), in its own ArrayBuffer (transferable). */
-  takeOutput(length: number): Uint8Array {
-    return this.#m.HEAPU8.slice(this.#outPtr, this.#outPtr + length);
+  /** Copies output[0, into.length) into `into`. */
+  readOutput(into: Uint8Array): void {
+    into.set(this.#m.HEAPU8.subarray(this.#outPtr, this.#outPtr + into.length));
   }
 
   /** Zeroes the key and both regions, so no plaintext or key lingers in the heap between jobs. */
@@ -118,13 +118,16 @@ export class SodiumChaCha {
     this.setNonce(nonce);
     this.setInput(plaintext);
     this.seal(0, plaintext.length, 0);
-    const sealed = this.takeOutput(expected.length);
+    const sealed = new Uint8Array(expected.length);
+    this.readOutput(sealed);
     this.setInput(sealed);
-    const opened = this.open(0, sealed.length, 0) ? this.takeOutput(plaintext.length) : null;
+    const opened = new Uint8Array(plaintext.length);
+    if (!this.open(0, sealed.length, 0)) opened.fill(0xff);
+    else this.readOutput(opened);
     this.setInput(Uint8Array.from(sealed, (b, i) => (i === 0 ? b ^ 1 : b)));
     const forgeryRejected = !this.open(0, sealed.length, 0);
     this.wipe(expected.length, expected.length);
-    const same = (a: Uint8Array | null, b: Uint8Array): boolean => a !== null && a.length === b.length && a.every((x, i) => x === b[i]);
+    const same = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
     if (!same(sealed, expected) || !same(opened, plaintext) || !forgeryRejected) {
       throw new Error('libsodium raw ChaCha20-Poly1305 exports disagree with its wrapper API');
     }
