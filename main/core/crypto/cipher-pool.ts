@@ -6,7 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { NotariumError } from '../../../shared/errors.ts';
-import type { CipherJob, CipherReply } from './cipher-protocol.ts';
+import type { CipherBackend, CipherJob, CipherReply } from './cipher-protocol.ts';
 
 /** The result of one batch. `failedChunk` is the batch index of the first chunk not released because opening failed there. */
 export interface BatchResult {
@@ -48,6 +48,11 @@ export interface AgeCipherPoolOptions {
   window?: number;
   /** Worker module, for bundlers that emit it elsewhere; default ./cipher-worker.ts next to this file. */
   workerUrl?: URL;
+  /**
+   * 'auto' (default): native libsodium (sodium-native) when its binary loads, else WASM.
+   * 'wasm' / 'native': force one (tests exercise both; 'native' fails if it cannot load).
+   */
+  backend?: CipherBackend | 'auto';
 }
 
 const DEFAULT_WORKER_URL = new URL('./cipher-worker.ts', import.meta.url);
@@ -64,13 +69,16 @@ export class AgeCipherPool {
   readonly batchChunks: number;
   /** Batches a single stream keeps in flight. */
   readonly window: number;
+  /** The libsodium build the workers run. */
+  readonly backend: CipherBackend;
   readonly #slots: Slot[];
   readonly #pending = new Map<number, Pending>();
   #nextId = 0;
   #closed = false;
 
-  private constructor(slots: Slot[], batchChunks: number, window: number) {
+  private constructor(slots: Slot[], batchChunks: number, window: number, backend: CipherBackend) {
     this.#slots = slots;
+    this.backend = backend;
     this.size = slots.length;
     this.batchChunks = batchChunks;
     this.window = window;
@@ -96,9 +104,12 @@ export class AgeCipherPool {
     }
     const url = opts.workerUrl ?? DEFAULT_WORKER_URL;
     const execArgv = workerExecArgv(process.execArgv);
-    const workers = Array.from({ length: size }, () => new Worker(url, { execArgv }));
+    const env = process.env['NOTARIUM_CIPHER_BACKEND'];
+    const backend = opts.backend ?? (env === 'wasm' || env === 'native' ? env : 'auto');
+    const workers = Array.from({ length: size }, () => new Worker(url, { execArgv, workerData: { backend } }));
+    let backends: CipherBackend[];
     try {
-      await Promise.all(workers.map(waitReady));
+      backends = await Promise.all(workers.map(waitReady));
     } catch (cause) {
       await Promise.all(workers.map((w) => w.terminate()));
       throw new NotariumError('CRYPTO_FAILED', 'cannot start the age cipher workers', { cause });
@@ -107,6 +118,7 @@ export class AgeCipherPool {
       workers.map((worker) => ({ worker, busy: 0 })),
       batchChunks,
       window,
+      backends.includes('wasm') ? 'wasm' : 'native',
     );
   }
 
@@ -195,14 +207,14 @@ export function workerExecArgv(execArgv: readonly string[]): string[] {
   return out;
 }
 
-function waitReady(worker: Worker): Promise<void> {
+function waitReady(worker: Worker): Promise<CipherBackend> {
   return new Promise((resolve, reject) => {
     const onMessage = (m: CipherReply): void => {
       if (m.type !== 'ready') return;
       worker.off('error', reject);
       worker.off('exit', onExit);
       worker.off('message', onMessage);
-      resolve();
+      resolve(m.backend);
     };
     const onExit = (code: number): void => reject(new Error(`cipher worker exited with code ${code}`));
     worker.on('message', onMessage);

@@ -3,6 +3,9 @@
  * consecutive STREAM chunks; the batch buffer is transferred, never copied.
  */
 
+/** Which libsodium build runs the AEAD: native (sodium-native) or WebAssembly (libsodium-wrappers). */
+export type CipherBackend = 'native' | 'wasm';
+
 /** Main thread -> worker. */
 export interface CipherJob {
   id: number;
@@ -24,7 +27,7 @@ export interface CipherJob {
 
 /** Worker -> main thread. */
 export type CipherReply =
-  | { type: 'ready' }
+  | { type: 'ready'; backend: CipherBackend }
   | {
       type: 'done';
       id: number;

@@ -1,17 +1,31 @@
 /**
  * Worker thread of AgeCipherPool: seals and opens batches of age STREAM chunks with
- * libsodium's ChaCha20-Poly1305-IETF (WASM). It never touches node:crypto's
+ * libsodium's ChaCha20-Poly1305-IETF (native via sodium-native, or WASM). It never touches node:crypto's
  * chacha20-poly1305, which Electron's BoringSSL build lacks.
  * Spec: https://github.com/C2SP/C2SP/blob/main/age.md#payload
  */
-import { parentPort } from 'node:worker_threads';
-import type { CipherJob, CipherReply } from './cipher-protocol.ts';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { CipherBackend, CipherJob, CipherReply } from './cipher-protocol.ts';
+import { NativeChaCha } from './native-chacha.ts';
 import { SodiumChaCha } from './sodium-chacha.ts';
 import { CHUNK_SIZE, SEALED_CHUNK_SIZE, TAG_SIZE, writeStreamNonce } from './stream-format.ts';
 
 const port = parentPort;
 if (port === null) throw new Error('cipher-worker.ts must run in a worker thread');
-const aead = await SodiumChaCha.load();
+const wanted = ((workerData as { backend?: CipherBackend | 'auto' } | undefined)?.backend ?? 'auto');
+
+/** Native libsodium when it loads (or is required), else libsodium WASM. */
+async function loadBackend(): Promise<{ aead: NativeChaCha | SodiumChaCha; backend: CipherBackend }> {
+  if (wanted !== 'wasm') {
+    try {
+      return { aead: NativeChaCha.load(), backend: 'native' };
+    } catch (e) {
+      if (wanted === 'native') throw e;
+    }
+  }
+  return { aead: await SodiumChaCha.load(), backend: 'wasm' };
+}
+const { aead, backend } = await loadBackend();
 const nonce = new Uint8Array(12);
 
 interface Outcome {
@@ -93,5 +107,5 @@ port.on('message', (job: CipherJob) => {
   }
 });
 
-const ready: CipherReply = { type: 'ready' };
+const ready: CipherReply = { type: 'ready', backend };
 port.postMessage(ready);

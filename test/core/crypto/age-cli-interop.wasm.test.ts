@@ -1,0 +1,3 @@
+import { suite } from './suites/age-cli-interop.ts';
+
+suite('wasm');

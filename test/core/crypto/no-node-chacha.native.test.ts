@@ -1,0 +1,3 @@
+import { suite } from './suites/no-node-chacha.ts';
+
+suite('native');
