@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { canonicalManifest, manifestDigest, parseManifest, MANIFEST_PROFILE, type Manifest } from '../../shared/notary/manifest.ts';
+
+const base: Manifest = {
+  format: 'notarium-manifest',
+  version: 1,
+  title: 'T',
+  authors: [{ address: '0x822005C3c0C2B05197360EfF9183B32b83fD408f' }],
+  createdAt: 1,
+  public: false,
+  leafEncoding: ['bytes32', 'bytes32'],
+  profile: MANIFEST_PROFILE,
+  files: [
+    { path: 'a.csv', size: 1, sha256: `0x${'1'.repeat(64)}`, salt: `0x${'2'.repeat(64)}`, headerCid: 'bafkreiem2sklrywso3dn5tzs4k3stoxpyxbtixfut6oz4nckuspjzzoajy', payloadCid: 'bafkreiekvogsclvxvocngco7lfce7y7ordx5emfn5c3bhcoworekhhxk4q' },
+  ],
+};
+
+describe('canonical manifest (RFC 8785)', () => {
+  it('round-trips, and its digest is SHA-256 of the canonical UTF-8 text', () => {
+    const text = canonicalManifest(base);
+    expect(text.startsWith('{"authors":')).toBe(true);
+    expect(parseManifest(text)).toEqual(base);
+    expect(manifestDigest(text)).toMatch(/^0x[0-9a-f]{64}$/);
+    expect(manifestDigest(text)).not.toBe(manifestDigest(canonicalManifest({ ...base, title: 'U' })));
+  });
+
+  it('rejects a malicious path such as ../../etc/cron.d/x', () => {
+    const evil = { ...base, files: [{ ...base.files[0], path: '../../etc/cron.d/x' }] } as Manifest;
+    expect(() => parseManifest(canonicalManifest(evil))).toThrow(/unsafe path/);
+  });
+
+  it('rejects non-canonical text (whitespace or key order) so the digest cannot be ambiguous', () => {
+    const text = JSON.stringify(base, null, 1);
+    expect(() => parseManifest(text)).toThrow(/canonical/);
+  });
+
+  it('rejects unsorted or duplicate files', () => {
+    const f = base.files[0] as Manifest['files'][number];
+    expect(() => parseManifest(canonicalManifest({ ...base, files: [{ ...f, path: 'b' }, { ...f, path: 'a' }] }))).toThrow(/sorted/);
+    expect(() => parseManifest(canonicalManifest({ ...base, files: [f, f] }))).toThrow(/duplicates/);
+  });
+});
