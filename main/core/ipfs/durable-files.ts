@@ -85,7 +85,9 @@ export class DirtyFolders {
   }
 
   /**
-   * Resolves once every folder marked before the call is durable.
+   * Resolves once every folder marked before the call is durable. Flushes run one after
+   * another and each syncs what is marked when its turn comes, so it may also cover
+   * (and fail on) folders marked after the call: conservative, never too optimistic.
    *
    * @throws the fs error of a failed fsync; the folders stay marked for the next flush.
    */

@@ -26,6 +26,8 @@ import { meterSource } from './metered-source.ts';
 import { leafSkippingWalker } from './pin-walker.ts';
 import { importerOptions, UNIXFS_V1_2025 } from './profile.ts';
 import { VerifiedFsBlockstore } from './verified-blockstore.ts';
+import { catInWindows } from './windowed-cat.ts';
+import { WriteBehind } from './write-behind.ts';
 
 /**
  * Networking of the embedded node. Only 'off' is implemented: joining peers needs the
@@ -51,13 +53,21 @@ export interface HeliaBackendOptions {
    * 'none': survives an app crash only; for throwaway nodes.
    */
   durability?: Durability;
-  /** Blocks hashed and written concurrently while adding; default 32 (1 MiB each). */
+  /** Chunks the importer hashes per batch while adding; default 32 (1 MiB each). */
   blockWriteConcurrency?: number;
-  /** Blocks read ahead while `cat` streams; default 8 (bounds memory to ~8 MiB). */
+  /**
+   * Chunks queued for writing while the next ones are hashed (write-behind.ts);
+   * default 32. Adding holds up to blockWriteConcurrency + writeBehindBlocks chunks.
+   */
+  writeBehindBlocks?: number;
+  /**
+   * Chunks `cat` reads ahead of its consumer (and in parallel); default 8, so about
+   * 8 MiB of a file is in memory at a time (windowed-cat.ts).
+   */
   blockReadConcurrency?: number;
 }
 
-/** Helia's pin records; the pinner writes it after all its block records. */
+/** Key prefix of Helia's pin records, which its pinner writes after all block records. */
 const PIN_PREFIX = '/pin/';
 
 /** The embedded Helia node as an IpfsBackend. Create with `HeliaBackend.open`. */
@@ -71,6 +81,7 @@ export class HeliaBackend implements IpfsBackend {
   readonly #datastore: DurableFsDatastore;
   readonly #blockWriteConcurrency: number;
   readonly #blockReadConcurrency: number;
+  readonly #writeBehindBytes: number;
   #stopped: Promise<void> | undefined;
 
   private constructor(helia: Helia, blockstore: VerifiedFsBlockstore, datastore: DurableFsDatastore, options: HeliaBackendOptions) {
@@ -80,11 +91,12 @@ export class HeliaBackend implements IpfsBackend {
     this.#datastore = datastore;
     this.#blockWriteConcurrency = options.blockWriteConcurrency ?? 32;
     this.#blockReadConcurrency = options.blockReadConcurrency ?? 8;
+    this.#writeBehindBytes = (options.writeBehindBlocks ?? 32) * this.profile.chunkSize;
   }
 
   /**
    * Opens (creating if needed, mode 0700) the node stored in `folder`, typically
-   * `<dataDir>/ipfs`. Starts in ~10-20 ms. One process at a time per folder.
+   * `<dataDir>/ipfs`. Starts in ~10 ms (bench/ipfs.ts). One process at a time per folder.
    *
    * @throws NotariumError('INVALID_INPUT') for networking other than 'off' or a
    *   concurrency below 1; NotariumError('IPFS_FAILED') if the stores cannot be opened.
@@ -97,12 +109,16 @@ export class HeliaBackend implements IpfsBackend {
     for (const [name, value] of [
       ['blockWriteConcurrency', options.blockWriteConcurrency],
       ['blockReadConcurrency', options.blockReadConcurrency],
+      ['writeBehindBlocks', options.writeBehindBlocks],
     ] as const) {
       if (value !== undefined && !(Number.isSafeInteger(value) && value >= 1)) {
         throw new NotariumError('INVALID_INPUT', `${name} must be a positive integer`, { details: { [name]: value } });
       }
     }
     const durability = options.durability ?? 'fsync';
+    if (durability !== 'fsync' && durability !== 'none') {
+      throw new NotariumError('INVALID_INPUT', `unknown durability '${String(durability)}'`);
+    }
     const blockstore = new VerifiedFsBlockstore(path.join(folder, 'blocks'), durability);
     const datastore = new DurableFsDatastore(path.join(folder, 'datastore'), { durability, commitPrefixes: [PIN_PREFIX] });
     try {
@@ -122,8 +138,9 @@ export class HeliaBackend implements IpfsBackend {
   }
 
   /**
-   * See IpfsBackend.addStream. Blocks are written as they are chunked; on failure or
-   * abort, blocks already written stay (unpinned) and are harmless.
+   * See IpfsBackend.addStream. Blocks are written while later chunks are hashed
+   * (write-behind.ts); it resolves once all are durable. On failure or abort, blocks
+   * already written stay (unpinned) and are harmless.
    */
   async addStream(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, options: AddOptions = {}): Promise<AddResult> {
     this.#assertRunning();
@@ -131,8 +148,17 @@ export class HeliaBackend implements IpfsBackend {
     try {
       // The importer itself (not @helia/unixfs addByteStream, a thin wrapper over it),
       // as cidOfStream uses: one code path decides the CID whether or not it stores.
-      // The importer takes no signal: the metered source stops at the next chunk.
-      const { cid } = await importByteStream(metered.chunks, this.helia.blockstore, importerOptions(this.profile, { blockWriteConcurrency: this.#blockWriteConcurrency }));
+      // It takes no signal: the metered source stops at the next chunk.
+      const writer = new WriteBehind(this.helia.blockstore, this.#writeBehindBytes);
+      let cid: CID;
+      try {
+        ({ cid } = await importByteStream(metered.chunks, writer, importerOptions(this.profile, { blockWriteConcurrency: this.#blockWriteConcurrency })));
+      } catch (error) {
+        // Let queued writes settle so nothing touches the store after we return.
+        await writer.drain().catch(() => undefined);
+        throw error;
+      }
+      await writer.drain();
       await this.#blockstore.flush();
       return { cid, size: metered.bytes() };
     } catch (error) {
@@ -151,17 +177,14 @@ export class HeliaBackend implements IpfsBackend {
         throw new NotariumError('INVALID_INPUT', `${name} must be a non-negative integer (bytes)`, { details: { [name]: value } });
       }
     }
-    const catOptions = {
-      offline: true,
-      signal: options.signal,
-      offset: options.offset,
-      length: options.length,
-      // The exporter otherwise reads every child of a node at once: 1024 MiB for a
-      // full-width node. This bounds memory while keeping reads ahead of the consumer.
-      blockReadConcurrency: this.#blockReadConcurrency,
-    };
     try {
-      yield* this.#fs.cat(cid, catOptions);
+      yield* catInWindows(this.#fs, cid, {
+        offset: options.offset,
+        length: options.length,
+        signal: options.signal,
+        windowSize: this.#blockReadConcurrency * this.profile.chunkSize,
+        blockReadConcurrency: this.#blockReadConcurrency,
+      });
     } catch (error) {
       throw toIpfsError(error, `cannot read ${cid.toString()} from IPFS`, { cid: cid.toString() }, options.signal);
     }
@@ -181,6 +204,8 @@ export class HeliaBackend implements IpfsBackend {
       for await (const _ of this.helia.pins.add(cid, addOptions)) {
         options.signal?.throwIfAborted();
       }
+      // The pin record's put already flushed (commit prefix); this keeps pins durable
+      // even if a future Helia renames its keys.
       await this.#datastore.flush();
     } catch (error) {
       // A concurrent pin of the same CID finished first: the pin exists, as asked.

@@ -42,7 +42,7 @@ export const UNIXFS_V1_2025: UnixfsProfile = Object.freeze({
 
 /** Throughput knobs that never change the CID. */
 export interface ImportTuning {
-  /** Blocks hashed and written concurrently by the importer; default 32. */
+  /** Chunks the importer hashes per batch before awaiting their writes; default 32. */
   blockWriteConcurrency?: number;
 }
 
@@ -62,8 +62,8 @@ export function importerOptions(profile: UnixfsProfile = UNIXFS_V1_2025, tuning:
     wrapWithDirectory: false,
     chunker: fixedSize({ chunkSize: profile.chunkSize }),
     layout: balanced({ maxChildrenPerNode: profile.maxLinksPerNode }),
-    // The importer keeps this many chunks in flight: 32 MiB at 1 MiB chunks. Above ~10
-    // the disk path gains (measured in bench/ipfs.ts) because fsyncs overlap.
+    // Chunks hashed per batch (32 MiB at 1 MiB chunks); the importer waits for a
+    // batch's puts before the next, which write-behind.ts makes return early.
     blockWriteConcurrency: tuning.blockWriteConcurrency ?? 32,
   };
 }

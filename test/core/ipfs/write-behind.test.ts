@@ -1,0 +1,87 @@
+/**
+ * WriteBehind over the real on-disk blockstore: every queued block is on disk after
+ * drain, writes in flight stay under the cap, and a failed write fails the drain and
+ * every later put.
+ */
+import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { CID } from 'multiformats/cid';
+import * as raw from 'multiformats/codecs/raw';
+import { sha256 } from 'multiformats/hashes/sha2';
+import { afterEach, describe, expect, it } from 'vitest';
+import { VerifiedFsBlockstore } from '../../../main/core/ipfs/verified-blockstore.ts';
+import { WriteBehind } from '../../../main/core/ipfs/write-behind.ts';
+import { removeAll, tempFolder } from './temp-folder.ts';
+
+afterEach(removeAll);
+
+async function blocks(count: number, size: number): Promise<Array<{ cid: CID; bytes: Uint8Array }>> {
+  return Promise.all(
+    Array.from({ length: count }, async () => {
+      const bytes = randomBytes(size);
+      return { cid: CID.createV1(raw.code, await sha256.digest(bytes)), bytes };
+    }),
+  );
+}
+
+/** The real store, counting the writes it is doing at once. */
+function countingStore(store: VerifiedFsBlockstore): { sink: { put: (cid: CID, bytes: Uint8Array) => Promise<CID> }; peak: () => number } {
+  let active = 0;
+  let peak = 0;
+  return {
+    sink: {
+      put: async (cid, bytes) => {
+        peak = Math.max(peak, ++active);
+        try {
+          return await store.put(cid, bytes);
+        } finally {
+          active--;
+        }
+      },
+    },
+    peak: () => peak,
+  };
+}
+
+describe('WriteBehind', () => {
+  it('has every block on disk once drained, with writes in flight capped', async () => {
+    const store = new VerifiedFsBlockstore(await tempFolder());
+    await store.open();
+    const { sink, peak } = countingStore(store);
+    const writer = new WriteBehind(sink, 4 * 1000);
+    const all = await blocks(40, 1000);
+    // As the importer does: a batch of puts at once, awaited together.
+    for (let i = 0; i < all.length; i += 10) await Promise.all(all.slice(i, i + 10).map((b) => writer.put(b.cid, b.bytes)));
+    await writer.drain();
+    for (const b of all) expect(await store.has(b.cid)).toBe(true);
+    expect(peak()).toBeGreaterThan(1);
+    expect(peak()).toBeLessThanOrEqual(4);
+  });
+
+  it('accepts a block larger than the cap when nothing else is in flight', async () => {
+    const store = new VerifiedFsBlockstore(await tempFolder());
+    await store.open();
+    const writer = new WriteBehind(store, 10);
+    const [big] = await blocks(1, 5000);
+    if (big === undefined) throw new Error('no block');
+    await writer.put(big.cid, big.bytes);
+    await writer.drain();
+    expect(await store.has(big.cid)).toBe(true);
+  });
+
+  it('fails the drain and later puts with the first write error', async () => {
+    const folder = await tempFolder();
+    const store = new VerifiedFsBlockstore(folder);
+    await store.open();
+    const [first, second, third] = await blocks(3, 100);
+    if (first === undefined || second === undefined || third === undefined) throw new Error('no blocks');
+    // Written once so the store caches its shard folder; then the store disappears.
+    await store.put(first.cid, first.bytes);
+    await rm(folder, { recursive: true, force: true });
+    const writer = new WriteBehind(store, 1 << 20);
+    await writer.put(first.cid, first.bytes);
+    await expect(writer.drain()).rejects.toMatchObject({ code: 'IPFS_FAILED' });
+    await expect(writer.put(second.cid, second.bytes)).rejects.toMatchObject({ code: 'IPFS_FAILED' });
+    await expect(writer.drain()).rejects.toMatchObject({ code: 'IPFS_FAILED' });
+  });
+});
