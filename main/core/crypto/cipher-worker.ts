@@ -7,7 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { CipherBackend, CipherJob, CipherReply } from './cipher-protocol.ts';
 import { NativeChaCha } from './native-chacha.ts';
-import { SodiumChaCha } from './sodium-chacha.ts';
+import type { SodiumChaCha } from './sodium-chacha.ts';
 import { CHUNK_SIZE, SEALED_CHUNK_SIZE, TAG_SIZE, writeStreamNonce } from './stream-format.ts';
 
 const port = parentPort;
@@ -23,6 +23,8 @@ async function loadBackend(): Promise<{ aead: NativeChaCha | SodiumChaCha; backe
       if (wanted === 'native') throw e;
     }
   }
+  // Imported only when needed: the WASM module costs memory in every worker.
+  const { SodiumChaCha } = await import('./sodium-chacha.ts');
   return { aead: await SodiumChaCha.load(), backend: 'wasm' };
 }
 const { aead, backend } = await loadBackend();

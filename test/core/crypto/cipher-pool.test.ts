@@ -10,14 +10,19 @@ import { AgeCipherPool, decryptBytes, encryptBytes, generateAgeIdentity } from '
 const run = promisify(execFile);
 
 describe('AgeCipherPool', () => {
-  it('defaults to min(2, cores) workers, 1 MiB batches and two batches per worker in flight', async () => {
+  it('defaults to one native worker (or min(2, cores) WASM workers), 1 MiB batches, two batches per worker in flight', async () => {
     const pool = await AgeCipherPool.create();
+    const wasm = await AgeCipherPool.create({ backend: 'wasm' });
     try {
-      expect(pool.size).toBe(Math.min(2, availableParallelism()));
+      expect(pool.backend).toBe('native');
+      expect(pool.size).toBe(1);
+      expect(wasm.size).toBe(Math.min(2, availableParallelism()));
       expect(pool.batchChunks).toBe(16);
       expect(pool.window).toBe(2 * pool.size);
+      expect(wasm.window).toBe(2 * wasm.size);
     } finally {
       await pool.close();
+      await wasm.close();
     }
   });
 
