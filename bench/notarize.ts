@@ -55,7 +55,7 @@ try {
   for (let i = 0; i < smallCount; i++) await writeFile(path.join(dataset, 'small', `f${String(i).padStart(4, '0')}.bin`), randomBytes(MiB));
   const total = bigBytes + smallCount * MiB;
 
-  const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', path.join(work, 'data'), dataset], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
+  const child = spawnSync(process.execPath, ['--max-semi-space-size=1', fileURLToPath(import.meta.url), '--child', path.join(work, 'data'), dataset], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
   if (child.status !== 0) throw new Error(`notarize child failed (${child.status})`);
   const res = JSON.parse(child.stdout.trim().split('\n').at(-1) as string) as { seconds: number; bytes: number; maxRssKiB: number; recipient: string };
 

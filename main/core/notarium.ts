@@ -21,6 +21,7 @@ import { Ledger, type DatasetRecord } from './ledger/index.ts';
 import type { IpfsBackend } from './ipfs/index.ts';
 import type { AgeCipherPool } from './crypto/index.ts';
 import type { DevnetConnection } from './chain/index.ts';
+import type { ConsentService } from './consent/index.ts';
 import { DataDirLayout, resolveDataDir } from './paths.ts';
 import { readSettings, type Settings } from './settings.ts';
 import { collectInputs } from './notary/inputs.ts';
@@ -128,6 +129,7 @@ export class Notarium {
   #ipfs: Promise<IpfsBackend> | undefined;
   #pool: Promise<AgeCipherPool> | undefined;
   #chain: Promise<ChainContext> | undefined;
+  #consent: ConsentService | undefined;
 
   private constructor(layout: DataDirLayout, opts: NotariumOptions) {
     this.layout = layout;
@@ -152,6 +154,8 @@ export class Notarium {
     const pool = this.#pool;
     this.#chain = this.#ipfs = this.#pool = undefined;
     await Promise.allSettled([chain?.then((c) => c.close()), ipfs?.then((i) => i.stop()), pool?.then((p) => p.close())]);
+    this.#consent?.close();
+    this.#consent = undefined;
     this.#ledger?.close();
     this.#ledger = undefined;
   }
@@ -171,6 +175,17 @@ export class Notarium {
   #cipherPool(): Promise<AgeCipherPool> {
     this.#pool ??= import('./crypto/index.ts').then(({ AgeCipherPool }) => AgeCipherPool.create());
     return this.#pool;
+  }
+
+  /** True when anchoring goes to the embedded devnet (no --rpc, no network in settings). */
+  #usesDevnet(): boolean {
+    return this.#opts.rpc === undefined && this.#settings?.network?.rpcUrl === undefined;
+  }
+
+  async #releaseCipherPool(): Promise<void> {
+    const pool = this.#pool;
+    this.#pool = undefined;
+    await pool?.then((p) => p.close()).catch(() => undefined);
   }
 
   #chainContext(): Promise<ChainContext> {
@@ -228,6 +243,31 @@ export class Notarium {
     };
   }
 
+  // ---- consent (issue 5, docs/CONSENT.md) ---------------------------------------------
+
+  /**
+   * The consent service of this data folder: its tables live in the same ledger file;
+   * datasets are looked up in the ledger; eligible subsets and the audit log's head are
+   * notarized through {@link Notarium.notarize}.
+   */
+  async consent(): Promise<ConsentService> {
+    if (this.#consent === undefined) {
+      const { ConsentService } = await import('./consent/index.ts');
+      this.#ledgerDb(); // migrates the file before a second connection opens it
+      this.#consent = ConsentService.open(this.layout.ledgerFile, {
+        headFile: path.join(this.layout.root, 'consent-log-head.json'),
+        datasets: { getDataset: (ref) => this.#ledgerDb().getDataset(ref), getFiles: (id) => this.#ledgerDb().getFiles(id) },
+        notarize: (req, passphrase) => this.notarize({ inputs: req.inputs, title: req.title, ...(req.receiptOut === undefined ? {} : { receiptOut: req.receiptOut }) }, { passphrase }),
+      });
+    }
+    return this.#consent;
+  }
+
+  /** Folder where `consent log anchor` writes the notarized head files. */
+  get consentAnchorsDir(): string {
+    return path.join(this.layout.root, 'consent-anchors');
+  }
+
   // ---- account ---------------------------------------------------------------------
 
   /**
@@ -261,7 +301,11 @@ export class Notarium {
     for (const r of req.recipients) parseRecipient(r);
     const inputs = await collectInputs(req.inputs);
     const account = await this.#accounts.unlock(call.passphrase);
-    const [chain, ipfs, pool] = await Promise.all([this.#chainContext(), this.#ipfsNode(), this.#cipherPool()]);
+    // A remote chain is checked before hours of encryption (fail fast on a bad RPC or chain
+    // id); the embedded devnet cannot fail that way and starts after the files are stored,
+    // so its memory does not add to the encryption pipeline's peak.
+    const early = this.#usesDevnet() ? null : await this.#chainContext();
+    const [ipfs, pool] = await Promise.all([this.#ipfsNode(), this.#cipherPool()]);
     const { cipher, storage } = await this.#ports(pool, ipfs);
 
     const started = performance.now();
@@ -281,6 +325,10 @@ export class Notarium {
     });
     const seconds = (performance.now() - started) / 1000;
 
+    // The cipher workers are idle from here on: release them (~30 MiB) before the chain
+    // starts, so the two never add up in the peak. They restart on demand.
+    await this.#releaseCipherPool();
+    const chain = early ?? (await this.#chainContext());
     const ledger = this.#ledgerDb();
     const existing = ledger.getDataset(prepared.root);
     if (existing !== undefined) {
@@ -507,6 +555,12 @@ export class Notarium {
       if (ds === undefined) throw new NotariumError('NOT_FOUND', `No receipt file, dataset id or root ${req.source} found.`);
       loc = { manifestHeaderCid: ds.manifestHeaderCid, manifestPayloadCid: ds.manifestPayloadCid, manifestDigest: ds.manifestDigest };
       expectedRoot = ds.root;
+    }
+    // Consent gate (issue 5): a retrieval for a stated purpose is checked, and logged,
+    // before anything is decrypted. DENY blocks; REVIEW needs a named override.
+    if (req.purpose !== undefined) {
+      const datasetId = this.#ledgerDb().getDataset(expectedRoot)?.id ?? expectedRoot;
+      (await this.consent()).assertUseAllowed(datasetId, req.purpose, req.override, 'retrieve');
     }
     const account = await this.#accounts.unlock(call.passphrase);
     const [ipfs, pool] = await Promise.all([this.#ipfsNode(), this.#cipherPool()]);

@@ -111,7 +111,7 @@ export class AgeCipherPool {
     }
     const url = opts.workerUrl ?? DEFAULT_WORKER_URL;
     const execArgv = workerExecArgv(process.execArgv);
-    const workers = Array.from({ length: size }, () => new Worker(url, { execArgv, workerData: { backend } }));
+    const workers = Array.from({ length: size }, () => new Worker(url, { execArgv, workerData: { backend }, resourceLimits: { maxYoungGenerationSizeMb: 4 } }));
     let backends: CipherBackend[];
     try {
       backends = await Promise.all(workers.map(waitReady));
@@ -202,6 +202,8 @@ export function workerExecArgv(execArgv: readonly string[]): string[] {
   for (let i = 0; i < execArgv.length; i++) {
     const a = execArgv[i] as string;
     if (a.startsWith('--input-type')) continue;
+    // Per-process heap sizing flags are refused by new Worker(); workers get V8 defaults.
+    if (/^--(max-semi-space-size|max-old-space-size|max-heap-size|min-semi-space-size)(=|$)/.test(a)) continue;
     if (a === '-e' || a === '--eval' || a === '-p' || a === '--print') {
       i += 1;
       continue;
