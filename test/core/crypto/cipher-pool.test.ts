@@ -75,8 +75,15 @@ describe('AgeCipherPool', () => {
     await expect(pool.run({ op: 'seal', key: new Uint8Array(32), firstChunk: 0, final: true, data: new Uint8Array(1) })).rejects.toMatchObject({ code: 'CRYPTO_FAILED' });
   });
 
-  it('passes Node flags to its workers, except those of node -e', () => {
-    expect(workerExecArgv(['--import', 'x.ts', '--input-type=module', '-e', 'code', '--max-old-space-size=100'])).toEqual(['--import', 'x.ts', '--max-old-space-size=100']);
+  it('passes Node flags to its workers, except those of node -e and the heap sizes new Worker() refuses', () => {
+    expect(workerExecArgv(['--import', 'x.ts', '--input-type=module', '-e', 'code', '--max-old-space-size=100', '--max-semi-space-size=1', '--no-warnings'])).toEqual(['--import', 'x.ts', '--no-warnings']);
+  });
+
+  it('starts under a parent run with --max-semi-space-size (as the CLI launcher does)', async () => {
+    const index = fileURLToPath(new URL('../../../main/core/crypto/index.ts', import.meta.url));
+    const script = `const { AgeCipherPool } = await import(${JSON.stringify(index)}); const p = await AgeCipherPool.create(); console.log(p.size); await p.close();`;
+    const { stdout } = await run(process.execPath, ['--max-semi-space-size=1', '--input-type=module', '-e', script], { timeout: 20_000 });
+    expect(Number(stdout.trim())).toBeGreaterThanOrEqual(1);
   });
 
   it('does not keep a process alive once idle, even if never closed', async () => {
