@@ -4,8 +4,8 @@
  * chain), and the main jobs on top of them. The CLI, the Electron IPC handlers and the
  * end-to-end test bridge all call this class; it never imports Electron.
  */
-import { randomUUID } from 'node:crypto';
-import { readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { writeFileAtomic } from './fs/durable-files.ts';
 import path from 'node:path';
 import { CID } from 'multiformats/cid';
 import { Contract, parseEther, type JsonRpcApiProvider } from 'ethers';
@@ -103,12 +103,6 @@ const DEVNET_FUNDING = parseEther('10');
 function slug(title: string): string {
   const s = title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 48);
   return s === '' ? 'dataset' : s;
-}
-
-async function writeFileAtomic(file: string, text: string): Promise<void> {
-  const tmp = `${file}.${randomUUID()}.tmp`;
-  await writeFile(tmp, text, { mode: 0o644, flag: 'wx' });
-  await rename(tmp, file);
 }
 
 async function freePath(file: string): Promise<string> {
@@ -397,8 +391,9 @@ export class Notarium {
     };
     const text = serializeReceipt(receipt);
     const receiptPath = await freePath(path.resolve(req.receiptOut ?? path.join(inputs.baseDir, `${slug(req.title)}-${prepared.root.slice(2, 10)}.notarium-receipt.json`)));
-    await writeFileAtomic(receiptPath, text);
-    await writeFile(path.join(this.layout.receiptsDir, `${prepared.root}.json`), text, { mode: 0o600 });
+    const bytes = new TextEncoder().encode(text);
+    await writeFileAtomic(receiptPath, bytes, 'fsync');
+    await writeFileAtomic(path.join(this.layout.receiptsDir, `${prepared.root}.json`), bytes, 'fsync');
     ledger.transaction(() => {
       ledger.recordAnchorConfirmed({ chainId: anchored.chainId, contract: anchored.contract, root: prepared.root, blockNumber: anchored.blockNumber, blockHash: anchored.blockHash, blockTime: anchored.blockTime, confirmations: anchored.confirmations });
       ledger.setDatasetStatus(dataset.id, 'anchored');

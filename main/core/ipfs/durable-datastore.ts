@@ -11,7 +11,7 @@
  */
 import { FsDatastore } from 'datastore-fs';
 import { NotariumError } from '../../../shared/errors.ts';
-import { DirtyFolders, makeFolder, writeFileAtomic, type Durability } from './durable-files.ts';
+import { DirtyFolders, makeFolder, writeFileAtomic, type Durability } from '../fs/durable-files.ts';
 
 type Key = Parameters<FsDatastore['put']>[0];
 

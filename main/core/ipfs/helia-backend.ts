@@ -20,7 +20,7 @@ import type { CID } from 'multiformats/cid';
 import { NotariumError } from '../../../shared/errors.ts';
 import type { AddOptions, AddResult, CatOptions, IpfsBackend, PinOptions } from './backend.ts';
 import { DurableFsDatastore } from './durable-datastore.ts';
-import type { Durability } from './durable-files.ts';
+import type { Durability } from '../fs/durable-files.ts';
 import { toIpfsError } from './errors.ts';
 import { meterSource } from './metered-source.ts';
 import { leafSkippingWalker } from './pin-walker.ts';

@@ -13,7 +13,7 @@
  */
 export type { AddOptions, AddResult, CatOptions, IpfsBackend, IpfsBackendKind, PinOptions } from './backend.ts';
 export { HeliaBackend, type HeliaBackendOptions, type HeliaNetworking } from './helia-backend.ts';
-export type { Durability } from './durable-files.ts';
+export type { Durability } from '../fs/durable-files.ts';
 export { UNIXFS_V1_2025, importerOptions, kuboAddFlags, type ImportTuning, type UnixfsProfile } from './profile.ts';
 export { cidOfFile, cidOfStream, type HashOnlyOptions } from './hash-only.ts';
 export { verifyBlock } from './verified-blockstore.ts';

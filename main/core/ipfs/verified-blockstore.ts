@@ -23,7 +23,7 @@ import { equals } from 'multiformats/bytes';
 import type { CID } from 'multiformats/cid';
 import { sha256 } from 'multiformats/hashes/sha2';
 import { NotariumError } from '../../../shared/errors.ts';
-import { DirtyFolders, makeFolder, writeFileAtomic, type Durability } from './durable-files.ts';
+import { DirtyFolders, makeFolder, writeFileAtomic, type Durability } from '../fs/durable-files.ts';
 
 interface AbortOptions {
   signal?: AbortSignal;

@@ -5,8 +5,8 @@
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DirtyFolders, makeFolder, writeFileAtomic } from '../../../main/core/ipfs/durable-files.ts';
-import { removeAll, tempFolder } from './temp-folder.ts';
+import { DirtyFolders, makeFolder, writeFileAtomic } from '../../../main/core/fs/durable-files.ts';
+import { removeAll, tempFolder } from '../ipfs/temp-folder.ts';
 
 afterEach(removeAll);
 
