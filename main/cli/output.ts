@@ -14,6 +14,7 @@ const BAD_INPUT: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'WRONG_PASSPHRASE',
   'ALREADY_EXISTS',
   'CHAIN_ID_MISMATCH',
+  'SIGNATURE_INVALID',
 ]);
 
 /** Exit status for an error thrown by a command. */

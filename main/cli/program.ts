@@ -7,9 +7,11 @@ import { Command, Option } from 'commander';
 import { cidRequestSchema, notarizeRequestSchema, parseRequest, retrieveRequestSchema, verifyRequestSchema } from '../../shared/api/schemas.ts';
 import { Notarium, type NotariumOptions } from '../core/notarium.ts';
 import { EXIT, exitCodeFor, printError, printResult } from './output.ts';
+import { addOverrideOptions, addUseRequestOptions, overrideFrom, registerConsentCommands, useRequestFrom } from './consent.ts';
 import { readPassphrase } from './passphrase.ts';
 import { progressPrinter } from './progress.ts';
 import { formatVerifyReport } from './verify-report.ts';
+import { registerCoauthorCommands } from './coauthor.ts';
 
 interface GlobalOpts {
   dataDir?: string;
@@ -134,14 +136,18 @@ export function buildProgram(): Command {
       });
     });
 
-  program
+  // Consent gate (issue 5): --purpose … runs the consent check before decrypting.
+  const retrieve = program
     .command('retrieve')
     .description('fetch a dataset from IPFS, decrypt it, check every hash, restore its files')
     .argument('<source>', 'receipt file, dataset id or Merkle root')
-    .requiredOption('-o, --out <dir>', 'output folder (new or empty)')
+    .requiredOption('-o, --out <dir>', 'output folder (new or empty)');
+  addOverrideOptions(addUseRequestOptions(retrieve, true))
     .action(async (source: string, o: Record<string, unknown>, cmd: Command) => {
       await run(cmd, async (n, g) => {
-        const req = parseRequest(retrieveRequestSchema, { source, out: o['out'] });
+        const purpose = useRequestFrom(o);
+        const override = overrideFrom(o);
+        const req = parseRequest(retrieveRequestSchema, { source, out: o['out'], ...(purpose === undefined ? {} : { purpose }), ...(override === undefined ? {} : { override }) });
         const passphrase = await readPassphrase('Passphrase: ');
         const progress = progressPrinter(g.json !== true);
         const result = await n.retrieve(req, { passphrase, onProgress: progress.onProgress });
@@ -189,6 +195,9 @@ export function buildProgram(): Command {
         await server.close();
       });
     });
+
+  registerCoauthorCommands(program, run);
+  registerConsentCommands(program, () => Notarium.open(serviceOptions(program.opts<GlobalOpts>())));
 
   return program;
 }

@@ -8,11 +8,13 @@ import { readFile, stat } from 'node:fs/promises';
 import { writeFileAtomic } from './fs/durable-files.ts';
 import path from 'node:path';
 import { CID } from 'multiformats/cid';
-import { Contract, parseEther, type JsonRpcApiProvider } from 'ethers';
+import { Contract, getAddress, parseEther, recoverAddress, type JsonRpcApiProvider, type Wallet } from 'ethers';
 import { NotariumError, isNotariumError } from '../../shared/errors.ts';
-import { cidRequestSchema, notarizeRequestSchema, parseRequest, retrieveRequestSchema, verifyRequestSchema, passphraseSchema, type CidRequest, type NotarizeRequest, type RetrieveRequest, type VerifyRequest } from '../../shared/api/schemas.ts';
+import { cidRequestSchema, draftRequestSchema, notarizeRequestSchema, parseRequest, retrieveRequestSchema, verifyRequestSchema, passphraseSchema, type CidRequest, type DraftRequest, type NotarizeRequest, type RetrieveRequest, type VerifyRequest } from '../../shared/api/schemas.ts';
 import { NOTARIZATION_TYPES, ZERO_BYTES32, notaryDomain } from '../../shared/notary/typed-data.ts';
 import { buildDatasetTree } from '../../shared/notary/leaf.ts';
+import { manifestDigest, parseManifest, type ManifestAuthor } from '../../shared/notary/manifest.ts';
+import { DRAFT_FORMAT, SIGNATURE_FORMAT, draftDigest, draftMessage, parseDraft, parseSignatureFile, type Draft, type SignatureFile } from '../../shared/notary/draft.ts';
 import { parseReceipt, serializeReceipt, RECEIPT_FORMAT, RECEIPT_VERSION, type Receipt } from '../../shared/receipt/index.ts';
 import { AccountStore, type AccountPublic } from './keys/index.ts';
 import { Ledger, type DatasetRecord } from './ledger/index.ts';
@@ -97,6 +99,18 @@ export interface DatasetSummary {
 /** ERC-1271 `isValidSignature` magic value (bytes4(keccak256("isValidSignature(bytes32,bytes)"))). */
 const ERC1271_MAGIC = '0x1626ba7e';
 
+async function readDraft(file: string): Promise<Draft> {
+  const text = await readFile(path.resolve(file), 'utf8').catch((e: unknown) => {
+    throw new NotariumError('NOT_FOUND', `Draft not found: ${file}`, { cause: e });
+  });
+  const draft = parseDraft(text);
+  // The draft is outside input: its manifest must be what its digest says.
+  if (manifestDigest(draft.manifest) !== draft.manifestDigest) throw new NotariumError('INVALID_INPUT', 'The draft manifest does not match its manifest digest.');
+  const manifest = parseManifest(draft.manifest);
+  if (buildDatasetTree(manifest.files.map((f) => [f.salt, f.sha256])).root !== draft.root) throw new NotariumError('INVALID_INPUT', 'The draft root does not match its manifest.');
+  return draft;
+}
+
 /** Wei given to the local account on the embedded devnet when it runs low. */
 const DEVNET_FUNDING = parseEther('10');
 
@@ -105,8 +119,7 @@ function slug(title: string): string {
   return s === '' ? 'dataset' : s;
 }
 
-async function freePath(file: string): Promise<string> {
-  const ext = '.notarium-receipt.json';
+async function freePath(file: string, ext = '.notarium-receipt.json'): Promise<string> {
   const base = file.endsWith(ext) ? file.slice(0, -ext.length) : file;
   for (let i = 0; ; i++) {
     const candidate = i === 0 ? file : `${base}-${i}${ext}`;
@@ -291,10 +304,147 @@ export class Notarium {
    */
   async notarize(input: NotarizeRequest, call: NotarizeCallOptions): Promise<NotarizeResult> {
     const req = parseRequest(notarizeRequestSchema, input);
+    // Unlock first: a wrong passphrase must fail before any work or write.
+    const account = await this.#accounts.unlock(call.passphrase);
+    const self = { address: account.address, ...(req.authorName === undefined ? {} : { name: req.authorName }), ...(req.authorOrcid === undefined ? {} : { orcid: req.authorOrcid }) };
+    const drafted = await this.#prepareDraft(
+      { inputs: req.inputs, title: req.title, authors: [self], public: req.public, recipients: req.recipients, supersedes: ZERO_BYTES32 },
+      call,
+    );
+    const signature = await account.wallet.signTypedData(notaryDomain(BigInt(drafted.draft.network.chainId), drafted.draft.contract), NOTARIZATION_TYPES, draftMessage(drafted.draft));
+    const result = await this.#anchorDraft(drafted.draft, [signature], account.wallet, {
+      confirmations: req.confirmations,
+      receiptPath: req.receiptOut ?? path.join(drafted.baseDir, `${slug(req.title)}-${drafted.draft.root.slice(2, 10)}.notarium-receipt.json`),
+      ...(call.signal === undefined ? {} : { signal: call.signal }),
+    });
+    return { ...result, bytesPerSecond: drafted.bytesPerSecond, warnings: drafted.warnings };
+  }
+
+  /**
+   * Co-authoring step 1 (issue: co-authors): encrypts and stores the files exactly as
+   * notarize does and writes a draft — root, manifest, title, authors, chain — that can be
+   * e-mailed to co-authors. Needs no passphrase (only the public age recipient).
+   * @throws NotariumError('INVALID_INPUT' | 'NOT_FOUND' | 'ACCOUNT_MISSING' | 'ALREADY_EXISTS' | 'RECEIPT_INVALID').
+   */
+  async draft(input: DraftRequest, call: Omit<NotarizeCallOptions, 'passphrase'> = {}): Promise<{ draftPath: string; draft: Draft; warnings: string[] }> {
+    const req = parseRequest(draftRequestSchema, input);
+    const me = await this.#accounts.readPublic();
+    let supersedes = ZERO_BYTES32;
+    if (req.supersedes !== undefined) {
+      const old = parseReceipt(await readFile(path.resolve(req.supersedes), 'utf8').catch((e: unknown) => {
+        throw new NotariumError('NOT_FOUND', `Receipt to supersede not found: ${req.supersedes}`, { cause: e });
+      }));
+      supersedes = old.root;
+    }
+    const authors = req.authors.length > 0 ? req.authors : [{ address: me.address }];
+    const drafted = await this.#prepareDraft({ inputs: req.inputs, title: req.title, authors, public: req.public, recipients: req.recipients, supersedes }, call);
+    const draftPath = await freePath(path.resolve(req.out ?? path.join(drafted.baseDir, `${slug(req.title)}-${drafted.draft.root.slice(2, 10)}.notarium-draft.json`)), '.notarium-draft.json');
+    await writeFileAtomic(draftPath, new TextEncoder().encode(`${JSON.stringify(drafted.draft, null, 2)}\n`), 'fsync');
+    return { draftPath, draft: drafted.draft, warnings: drafted.warnings };
+  }
+
+  /**
+   * Co-authoring step 2: the co-author reviews and signs a draft with their own key
+   * (EIP-712, offline: no gas, no network). Writes a signature file next to the draft.
+   * @throws NotariumError('INVALID_INPUT') for a malformed draft or when this account is not
+   *   one of its authors; ('WRONG_PASSPHRASE').
+   */
+  async signDraft(draftFile: string, call: { passphrase: string; out?: string; asWallet?: string }): Promise<{ signaturePath: string; signer: string; digest: string; draft: Draft }> {
+    const draft = await readDraft(draftFile);
+    const account = await this.#accounts.unlock(call.passphrase);
+    // `asWallet`: sign for a contract wallet (ERC-1271, e.g. a lab multisig) that accepts
+    // this key's signature; the registry asks the wallet at anchoring.
+    const signer = call.asWallet === undefined ? account.address : getAddress(call.asWallet);
+    if (!draft.authors.some((a) => a.address.toLowerCase() === signer.toLowerCase())) {
+      throw new NotariumError('INVALID_INPUT', `${signer === account.address ? 'Your account ' : 'The wallet '}${signer} is not an author of this draft (authors: ${draft.authors.map((a) => a.address).join(', ')}).`);
+    }
+    const digest = draftDigest(draft);
+    const signature = await account.wallet.signTypedData(notaryDomain(BigInt(draft.network.chainId), draft.contract), NOTARIZATION_TYPES, draftMessage(draft));
+    const file: SignatureFile = { format: SIGNATURE_FORMAT, version: 1, root: draft.root, digest, signer, signature };
+    const signaturePath = path.resolve(call.out ?? `${draftFile.replace(/\.notarium-draft\.json$|\.json$/, '')}.${signer.slice(2, 10).toLowerCase()}.notarium-signature.json`);
+    await writeFileAtomic(signaturePath, new TextEncoder().encode(`${JSON.stringify(file, null, 2)}\n`), 'fsync');
+    return { signaturePath, signer, digest, draft };
+  }
+
+  /**
+   * Co-authoring step 3: checks every signature file against the draft (ECDSA, or ERC-1271
+   * on the chain for contract wallets), then anchors once; the submitter (this account)
+   * pays the gas. With `supersedesReceipt`, also checks the draft names that receipt's root.
+   * @throws NotariumError('SIGNATURE_INVALID') listing missing or invalid signatures (nothing sent),
+   *   ('CHAIN_ID_MISMATCH') when the draft is for another chain or registry, chain errors.
+   */
+  async anchorDraft(draftFile: string, signatureFiles: readonly string[], call: NotarizeCallOptions & { confirmations?: number; receiptOut?: string; supersedesReceipt?: string }): Promise<NotarizeResult> {
+    const draft = await readDraft(draftFile);
+    if (call.supersedesReceipt !== undefined) {
+      const old = parseReceipt(await readFile(path.resolve(call.supersedesReceipt), 'utf8').catch((e: unknown) => {
+        throw new NotariumError('NOT_FOUND', `Receipt not found: ${call.supersedesReceipt}`, { cause: e });
+      }));
+      if (draft.supersedes !== old.root) {
+        throw new NotariumError('INVALID_INPUT', `The draft does not supersede ${old.root} (it names ${draft.supersedes}); create it with \`notarium draft … --supersedes ${call.supersedesReceipt}\` so every author signs the link.`);
+      }
+    }
+    const account = await this.#accounts.unlock(call.passphrase);
+    const chain = await this.#chainContext();
+    if (BigInt(draft.network.chainId) !== chain.chainId || draft.contract.toLowerCase() !== chain.registry.toLowerCase()) {
+      throw new NotariumError('CHAIN_ID_MISMATCH', `The draft is for chain ${draft.network.chainId} / registry ${draft.contract}, but this Notarium anchors on chain ${chain.chainId} / ${chain.registry}.`);
+    }
+    const digest = draftDigest(draft);
+    const byAuthor = new Map<string, string>();
+    const problems: string[] = [];
+    for (const f of signatureFiles) {
+      const sig = parseSignatureFile(await readFile(path.resolve(f), 'utf8').catch((e: unknown) => {
+        throw new NotariumError('NOT_FOUND', `Signature file not found: ${f}`, { cause: e });
+      }));
+      const author = draft.authors.find((a) => a.address.toLowerCase() === sig.signer.toLowerCase());
+      if (author === undefined) problems.push(`${f}: signed by ${sig.signer}, who is not an author of this draft`);
+      else if (sig.digest !== digest || sig.root !== draft.root) problems.push(`${f}: signs another draft (digest ${sig.digest})`);
+      else if (!(await this.#signatureValid(chain, author.address, digest, sig.signature))) problems.push(`${f}: the signature is not valid for ${author.address}`);
+      else byAuthor.set(author.address.toLowerCase(), sig.signature);
+    }
+    // The submitter, if an author, may sign now instead of bringing a file.
+    const selfAuthor = draft.authors.find((a) => a.address.toLowerCase() === account.address.toLowerCase());
+    if (selfAuthor !== undefined && !byAuthor.has(account.address.toLowerCase())) {
+      byAuthor.set(account.address.toLowerCase(), await account.wallet.signTypedData(notaryDomain(chain.chainId, chain.registry), NOTARIZATION_TYPES, draftMessage(draft)));
+    }
+    const missing = draft.authors.filter((a) => !byAuthor.has(a.address.toLowerCase()));
+    if (problems.length > 0 || missing.length > 0) {
+      const lines = [...problems, ...missing.map((a) => `missing: ${a.name ?? ''}${a.name === undefined ? '' : ' '}${a.address}`)];
+      throw new NotariumError('SIGNATURE_INVALID', `Not anchored: signatures are missing or invalid:\n${lines.map((l) => `  - ${l}`).join('\n')}`, {
+        details: { missing: missing.map((a) => a.address), problems },
+      });
+    }
+    const signatures = draft.authors.map((a) => byAuthor.get(a.address.toLowerCase()) as string);
+    return this.#anchorDraft(draft, signatures, account.wallet, {
+      confirmations: call.confirmations ?? 1,
+      receiptPath: call.receiptOut ?? `${draftFile.replace(/\.notarium-draft\.json$|\.json$/, '')}.notarium-receipt.json`,
+      ...(call.signal === undefined ? {} : { signal: call.signal }),
+    });
+  }
+
+  async #signatureValid(chain: ChainContext, author: string, digest: string, signature: string): Promise<boolean> {
+    try {
+      if (signature.length === 132 && recoverAddress(digest, signature).toLowerCase() === author.toLowerCase()) return true;
+    } catch {
+      // not an ECDSA signature: try ERC-1271 below
+    }
+    if ((await chain.provider.getCode(author)) === '0x') return false;
+    try {
+      const wallet = new Contract(author, ['function isValidSignature(bytes32 hash, bytes signature) view returns (bytes4)'], chain.provider);
+      return ((await wallet.getFunction('isValidSignature').staticCall(digest, signature)) as string).toLowerCase() === ERC1271_MAGIC;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Encrypts and stores the files, builds the manifest and root, records the dataset, returns the draft. */
+  async #prepareDraft(
+    req: { inputs: string[]; title: string; authors: ManifestAuthor[]; public: boolean; recipients: string[]; supersedes: string },
+    call: { onProgress?: (p: Progress) => void; signal?: AbortSignal },
+  ): Promise<{ draft: Draft; baseDir: string; bytesPerSecond: number; warnings: string[] }> {
     const { parseRecipient } = await import('./crypto/index.ts');
     for (const r of req.recipients) parseRecipient(r);
     const inputs = await collectInputs(req.inputs);
-    const account = await this.#accounts.unlock(call.passphrase);
+    const me = await this.#accounts.readPublic();
     // A remote chain is checked before hours of encryption (fail fast on a bad RPC or chain
     // id); the embedded devnet cannot fail that way and starts after the files are stored,
     // so its memory does not add to the encryption pipeline's peak.
@@ -304,12 +454,11 @@ export class Notarium {
 
     const started = performance.now();
     const meter = new ProgressMeter('encrypting', inputs.files.length, inputs.totalBytes, call.onProgress);
-    const author = { address: account.address, ...(req.authorName === undefined ? {} : { name: req.authorName }), ...(req.authorOrcid === undefined ? {} : { orcid: req.authorOrcid }) };
-    const recipients = [...new Set([account.recipient, ...req.recipients])];
+    const recipients = [...new Set([me.recipient, ...req.recipients])];
     const prepared = await prepareDataset({
       files: inputs.files,
       title: req.title,
-      authors: [author],
+      authors: req.authors,
       public: req.public,
       recipients,
       cipher,
@@ -329,27 +478,58 @@ export class Notarium {
       const receipt = ledger.latestReceipt(existing.id);
       throw new NotariumError('ALREADY_EXISTS', `This exact dataset is already notarized (root ${prepared.root})${receipt === undefined ? '' : `; its receipt: ${receipt.path}`}.`, { details: { root: prepared.root, datasetId: existing.id } });
     }
+    const draft: Draft = {
+      format: DRAFT_FORMAT,
+      version: 1,
+      network: { name: chain.name, chainId: chain.chainId.toString(), local: chain.local },
+      contract: getAddress(chain.registry),
+      root: prepared.root,
+      title: req.title,
+      authors: req.authors.map((a) => ({ ...a, address: getAddress(a.address) })),
+      supersedes: req.supersedes,
+      manifestDigest: prepared.manifestDigest,
+      manifest: prepared.manifestText,
+      storage: { manifestHeaderCid: prepared.manifestHeaderCid, manifestPayloadCid: prepared.manifestPayloadCid },
+      summary: { fileCount: inputs.files.length, totalBytes: inputs.totalBytes },
+    };
+    this.#recordDraft(draft, 'prepared');
+    return { draft, baseDir: inputs.baseDir, bytesPerSecond: seconds > 0 ? inputs.totalBytes / seconds : 0, warnings: inputs.warnings };
+  }
 
-    const message = { root: prepared.root, manifestDigest: prepared.manifestDigest, title: req.title, authors: [account.address], supersedes: ZERO_BYTES32 };
-    const signature = await account.wallet.signTypedData(notaryDomain(chain.chainId, chain.registry), NOTARIZATION_TYPES, message);
-
-    const dataset = ledger.insertDataset({
+  /** Inserts the draft's dataset into the ledger unless it is there already; returns its id. */
+  #recordDraft(draft: Draft, status: 'prepared' | 'pending'): string {
+    const ledger = this.#ledgerDb();
+    const existing = ledger.getDataset(draft.root);
+    if (existing !== undefined) return existing.id;
+    const manifest = parseManifest(draft.manifest);
+    return ledger.insertDataset({
       dataset: {
-        title: req.title,
-        root: prepared.root,
-        manifestDigest: prepared.manifestDigest,
-        manifestHeaderCid: prepared.manifestHeaderCid,
-        manifestPayloadCid: prepared.manifestPayloadCid,
-        public: req.public,
-        status: 'pending',
-        createdAt: prepared.manifest.createdAt,
+        title: draft.title,
+        root: draft.root,
+        manifestDigest: draft.manifestDigest,
+        manifestHeaderCid: draft.storage.manifestHeaderCid,
+        manifestPayloadCid: draft.storage.manifestPayloadCid,
+        public: manifest.public,
+        status,
+        supersedesRoot: draft.supersedes === ZERO_BYTES32 ? null : draft.supersedes,
+        createdAt: manifest.createdAt,
       },
-      files: prepared.manifest.files.map((f, i) => ({ leafIndex: i, ...f })),
-      authors: [{ address: account.address, name: req.authorName ?? null, orcid: req.authorOrcid ?? null, signature }],
-    });
+      files: manifest.files.map((f, i) => ({ leafIndex: i, ...f })),
+      authors: draft.authors.map((a) => ({ address: a.address, name: a.name ?? null, orcid: a.orcid ?? null })),
+    }).id;
+  }
 
-    if (chain.devnet !== null && (await chain.provider.getBalance(account.address)) < DEVNET_FUNDING / 10n) {
-      await chain.devnet.fund(account.address, DEVNET_FUNDING);
+  /** Anchors a fully signed draft, waits for confirmations, writes and records the receipt. */
+  async #anchorDraft(draft: Draft, signatures: string[], wallet: Wallet, opts: { confirmations: number; receiptPath: string; signal?: AbortSignal }): Promise<Omit<NotarizeResult, 'bytesPerSecond' | 'warnings'> & { bytesPerSecond: number; warnings: string[] }> {
+    const chain = await this.#chainContext();
+    const ledger = this.#ledgerDb();
+    const datasetId = this.#recordDraft(draft, 'pending');
+    ledger.transaction(() => {
+      draft.authors.forEach((a, i) => ledger.setAuthorSignature(datasetId, a.address, signatures[i] as string));
+      ledger.setDatasetStatus(datasetId, 'pending');
+    });
+    if (chain.devnet !== null && (await chain.provider.getBalance(wallet.address)) < DEVNET_FUNDING / 10n) {
+      await chain.devnet.fund(wallet.address, DEVNET_FUNDING);
     }
     const { AnchorService, explorerTxUrl } = await import('./chain/index.ts');
     const anchors = new AnchorService({
@@ -364,50 +544,51 @@ export class Notarium {
     let anchored;
     try {
       anchored = await anchors.anchor(
-        { root: prepared.root, manifestDigest: prepared.manifestDigest, title: req.title, authors: [account.address], signatures: [signature] },
-        account.wallet.connect(chain.provider),
-        { confirmations: req.confirmations, ...(call.signal === undefined ? {} : { signal: call.signal }) },
+        { root: draft.root, manifestDigest: draft.manifestDigest, title: draft.title, authors: draft.authors.map((a) => a.address), signatures, supersedes: draft.supersedes },
+        wallet.connect(chain.provider),
+        { confirmations: opts.confirmations, ...(opts.signal === undefined ? {} : { signal: opts.signal }) },
       );
     } catch (e) {
-      if (!isNotariumError(e) || (e.code !== 'ANCHOR_PENDING' && e.code !== 'CANCELLED')) ledger.setDatasetStatus(dataset.id, 'failed');
+      if (!isNotariumError(e) || (e.code !== 'ANCHOR_PENDING' && e.code !== 'CANCELLED')) ledger.setDatasetStatus(datasetId, 'failed');
       throw e;
     }
-    const submitter = anchored.alreadyAnchored ? ((await this.#registrySubmitter(chain, prepared.root)) ?? account.address) : account.address;
-
+    const submitter = anchored.alreadyAnchored ? ((await this.#registrySubmitter(chain, draft.root)) ?? wallet.address) : wallet.address;
+    const manifest = parseManifest(draft.manifest);
+    const { proofs } = buildDatasetTree(manifest.files.map((f) => [f.salt, f.sha256]));
     const receipt: Receipt = {
       format: RECEIPT_FORMAT,
       version: RECEIPT_VERSION,
-      network: { name: chain.name, chainId: chain.chainId.toString(), local: chain.local },
+      network: draft.network,
       contract: anchored.contract,
-      root: prepared.root,
-      title: req.title,
-      authors: [{ ...author, signature }],
-      supersedes: ZERO_BYTES32,
-      manifestDigest: prepared.manifestDigest,
-      manifest: prepared.manifestText,
-      storage: { manifestHeaderCid: prepared.manifestHeaderCid, manifestPayloadCid: prepared.manifestPayloadCid },
+      root: draft.root,
+      title: draft.title,
+      authors: draft.authors.map((a, i) => ({ ...a, signature: signatures[i] as string })),
+      supersedes: draft.supersedes,
+      manifestDigest: draft.manifestDigest,
+      manifest: draft.manifest,
+      storage: draft.storage,
       anchor: { txHash: anchored.txHash, blockNumber: anchored.blockNumber, blockHash: anchored.blockHash, blockTime: anchored.blockTime, submitter },
-      files: prepared.manifest.files.map((f, i) => ({ path: f.path, size: f.size, sha256: f.sha256, salt: f.salt, proof: prepared.proofs[i] ?? [] })),
+      files: manifest.files.map((f, i) => ({ path: f.path, size: f.size, sha256: f.sha256, salt: f.salt, proof: proofs[i] ?? [] })),
     };
     const text = serializeReceipt(receipt);
-    const receiptPath = await freePath(path.resolve(req.receiptOut ?? path.join(inputs.baseDir, `${slug(req.title)}-${prepared.root.slice(2, 10)}.notarium-receipt.json`)));
+    const receiptPath = await freePath(path.resolve(opts.receiptPath));
     const bytes = new TextEncoder().encode(text);
     await writeFileAtomic(receiptPath, bytes, 'fsync');
-    await writeFileAtomic(path.join(this.layout.receiptsDir, `${prepared.root}.json`), bytes, 'fsync');
+    await writeFileAtomic(path.join(this.layout.receiptsDir, `${draft.root}.json`), bytes, 'fsync');
     ledger.transaction(() => {
-      ledger.recordAnchorConfirmed({ chainId: anchored.chainId, contract: anchored.contract, root: prepared.root, blockNumber: anchored.blockNumber, blockHash: anchored.blockHash, blockTime: anchored.blockTime, confirmations: anchored.confirmations });
-      ledger.setDatasetStatus(dataset.id, 'anchored');
-      ledger.addReceipt({ datasetId: dataset.id, path: receiptPath, json: text });
+      ledger.recordAnchorConfirmed({ chainId: anchored.chainId, contract: anchored.contract, root: draft.root, blockNumber: anchored.blockNumber, blockHash: anchored.blockHash, blockTime: anchored.blockTime, confirmations: anchored.confirmations });
+      ledger.setDatasetStatus(datasetId, 'anchored');
+      ledger.addReceipt({ datasetId, path: receiptPath, json: text });
     });
     const explorer = chain.local ? null : explorerTxUrl(chain.chainId, anchored.txHash);
     return {
-      datasetId: dataset.id,
-      root: prepared.root,
-      manifestDigest: prepared.manifestDigest,
+      datasetId,
+      root: draft.root,
+      manifestDigest: draft.manifestDigest,
       receiptPath,
-      fileCount: inputs.files.length,
-      totalBytes: inputs.totalBytes,
-      bytesPerSecond: seconds > 0 ? inputs.totalBytes / seconds : 0,
+      fileCount: draft.summary.fileCount,
+      totalBytes: draft.summary.totalBytes,
+      bytesPerSecond: 0,
       network: chain.name,
       chainId: chain.chainId.toString(),
       local: chain.local,
@@ -417,7 +598,7 @@ export class Notarium {
       blockTime: anchored.blockTime,
       gasUsed: anchored.gasUsed.toString(),
       ...(explorer === null ? {} : { explorerUrl: explorer }),
-      warnings: inputs.warnings,
+      warnings: [],
     };
   }
 

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { NotariumError } from '../errors.ts';
 import { orcidSchema } from '../notary/manifest.ts';
+import { overrideSchema, useRequestSchema } from '../consent/use-request.ts';
 
 /** An age X25519 recipient (Bech32 `age1…`, https://age-encryption.org/v1). Validated fully by the crypto service. */
 export const ageRecipientSchema = z.string().regex(/^age1[02-9ac-hj-np-z]{20,}$/, 'expected an age recipient (age1…)');
@@ -32,6 +33,34 @@ export const notarizeRequestSchema = z.strictObject({
 export type NotarizeRequest = z.input<typeof notarizeRequestSchema>;
 export type NotarizeRequestParsed = z.output<typeof notarizeRequestSchema>;
 
+/** An author entry `address[:name[:orcid]]` as typed on the command line, parsed. */
+export const authorSchema = z.strictObject({
+  address: z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'expected a 0x-prefixed 20-byte Ethereum address'),
+  name: z.string().trim().min(1).max(200).optional(),
+  orcid: orcidSchema.optional(),
+});
+
+/** Parses `address[:name[:orcid]]` (name may not contain ':'). */
+export function parseAuthorSpec(spec: string): unknown {
+  const [address, name, orcid, ...rest] = spec.split(':');
+  if (rest.length > 0) return { address, name, orcid, extra: rest.join(':') };
+  return { address, ...(name === undefined || name === '' ? {} : { name }), ...(orcid === undefined || orcid === '' ? {} : { orcid }) };
+}
+
+export const draftRequestSchema = z.strictObject({
+  inputs: z.array(z.string().min(1)).min(1, 'give at least one file or folder'),
+  title: z.string().trim().min(1, 'a title is required').max(500),
+  /** Authors in signing order; empty: only this account. */
+  authors: z.array(authorSchema).max(64).default([]).refine((a) => new Set(a.map((x) => x.address.toLowerCase())).size === a.length, 'an author is listed twice'),
+  public: z.boolean().default(false),
+  recipients: z.array(ageRecipientSchema).default([]),
+  /** Receipt of the version this dataset replaces. */
+  supersedes: z.string().min(1).optional(),
+  /** Where to write the draft JSON. */
+  out: z.string().min(1).optional(),
+});
+export type DraftRequest = z.input<typeof draftRequestSchema>;
+
 export const verifyRequestSchema = z.strictObject({
   /** Files or one folder to check against the receipt. */
   inputs: z.array(z.string().min(1)).min(1, 'give the file(s) or folder to verify'),
@@ -48,6 +77,10 @@ export const retrieveRequestSchema = z.strictObject({
   source: z.string().min(1),
   /** Output folder; created if missing, must be empty if it exists. */
   out: z.string().min(1, 'give the output folder (--out)'),
+  /** Consent gate (docs/CONSENT.md): the purpose of this retrieval, checked before decrypting. */
+  purpose: useRequestSchema.optional(),
+  /** A named person's decision to go ahead when the check asks for review. */
+  override: overrideSchema.optional(),
 });
 export type RetrieveRequest = z.input<typeof retrieveRequestSchema>;
 

@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { NotariumError } from '../errors.ts';
 import { unsafePathReason } from '../safe-path.ts';
 import { LEAF_ENCODING } from './leaf.ts';
+import { isValidOrcid } from './orcid.ts';
 
 export const MANIFEST_FORMAT = 'notarium-manifest';
 export const MANIFEST_VERSION = 1;
@@ -22,8 +23,11 @@ const bytes32 = z.string().regex(/^0x[0-9a-f]{64}$/, 'expected 0x + 64 lowercase
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'expected a 0x-prefixed 20-byte address');
 const cid = z.string().regex(/^b[a-z2-7]{20,}$/, 'expected a base32 CIDv1');
 
-/** ORCID iD shape (https://support.orcid.org/hc/en-us/articles/360006897674): 0000-0002-1825-0097. */
-export const orcidSchema = z.string().regex(/^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$/, 'expected an ORCID iD like 0000-0002-1825-0097');
+/** ORCID iD (https://support.orcid.org/hc/en-us/articles/360006897674), e.g. 0000-0002-1825-0097, check character verified (ISO 7064 11,2). */
+export const orcidSchema = z
+  .string()
+  .regex(/^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$/, 'expected an ORCID iD like 0000-0002-1825-0097')
+  .refine(isValidOrcid, 'the ORCID iD check digit is wrong (ISO 7064 11,2): check for a typo');
 
 /** One author as recorded in the manifest (signed through the manifest digest). */
 export const manifestAuthorSchema = z.strictObject({
