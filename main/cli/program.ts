@@ -3,8 +3,9 @@
  * shared zod request schemas (the same the desktop app's IPC uses), calls the services
  * in main/core and prints human text or `--json`.
  */
+import path from 'node:path';
 import { Command, Option } from 'commander';
-import { cidRequestSchema, notarizeRequestSchema, parseRequest, retrieveRequestSchema, verifyRequestSchema } from '../../shared/api/schemas.ts';
+import { cidRequestSchema, shareRequestSchema, notarizeRequestSchema, parseRequest, retrieveRequestSchema, verifyRequestSchema } from '../../shared/api/schemas.ts';
 import { Notarium, type NotariumOptions } from '../core/notarium.ts';
 import { EXIT, exitCodeFor, printError, printResult } from './output.ts';
 import { addOverrideOptions, addUseRequestOptions, overrideFrom, registerConsentCommands, useRequestFrom } from './consent.ts';
@@ -153,6 +154,33 @@ export function buildProgram(): Command {
         const result = await n.retrieve(req, { passphrase, onProgress: progress.onProgress });
         progress.end();
         printResult(g.json === true, result, () => `Restored ${result.fileCount} files (${(result.totalBytes / 1e6).toFixed(1)} MB) into ${result.out}; every SHA-256 matched.`);
+      });
+    });
+
+  const share = program
+    .command('share')
+    .description('share a dataset with an age recipient: new key envelope only (payloads untouched); writes a ticket to send them')
+    .argument('<dataset>', 'dataset id, Merkle root or receipt file')
+    .requiredOption('-r, --recipient <age1…>', "the recipient's age public key (they get it from `notarium account`)")
+    .option('-o, --out <file>', 'where to write the share ticket');
+  addOverrideOptions(addUseRequestOptions(share, true))
+    .action(async (dataset: string, o: Record<string, unknown>, cmd: Command) => {
+      await run(cmd, async (n, g) => {
+        const purpose = useRequestFrom(o);
+        const override = overrideFrom(o);
+        const req = parseRequest(shareRequestSchema, {
+          dataset,
+          recipient: o['recipient'],
+          ...(o['out'] === undefined ? {} : { out: o['out'] }),
+          ...(purpose === undefined ? {} : { purpose }),
+          ...(override === undefined ? {} : { override }),
+        });
+        const passphrase = await readPassphrase('Passphrase: ');
+        const r = await n.share(req, { passphrase });
+        printResult(g.json === true, r, () =>
+          `Shared ${r.ticket.summary.fileCount} files of "${r.ticket.title}" with ${r.ticket.recipient} in ${r.seconds.toFixed(2)} s (no payload re-encrypted).\nSend them the ticket: ${r.ticketPath}\nThey run: notarium retrieve ${path.basename(r.ticketPath)} --out <dir>  (the blocks must reach their node: CAR or network).\nRevocation is impossible for data already fetched: see docs/SHARING.md.`,
+        );
+        return undefined;
       });
     });
 

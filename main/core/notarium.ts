@@ -10,10 +10,11 @@ import path from 'node:path';
 import { CID } from 'multiformats/cid';
 import { Contract, getAddress, parseEther, recoverAddress, type JsonRpcApiProvider, type Wallet } from 'ethers';
 import { NotariumError, isNotariumError } from '../../shared/errors.ts';
-import { cidRequestSchema, draftRequestSchema, notarizeRequestSchema, parseRequest, retrieveRequestSchema, verifyRequestSchema, passphraseSchema, type CidRequest, type DraftRequest, type NotarizeRequest, type RetrieveRequest, type VerifyRequest } from '../../shared/api/schemas.ts';
+import { cidRequestSchema, draftRequestSchema, shareRequestSchema, type ShareRequest, notarizeRequestSchema, parseRequest, retrieveRequestSchema, verifyRequestSchema, passphraseSchema, type CidRequest, type DraftRequest, type NotarizeRequest, type RetrieveRequest, type VerifyRequest } from '../../shared/api/schemas.ts';
 import { NOTARIZATION_TYPES, ZERO_BYTES32, notaryDomain } from '../../shared/notary/typed-data.ts';
 import { buildDatasetTree } from '../../shared/notary/leaf.ts';
 import { manifestDigest, parseManifest, type ManifestAuthor } from '../../shared/notary/manifest.ts';
+import { SHARE_TICKET_FORMAT, parseShareJson, shareTicketSchema, type ShareTicket } from '../../shared/notary/share.ts';
 import { DRAFT_FORMAT, SIGNATURE_FORMAT, draftDigest, draftMessage, parseDraft, parseSignatureFile, type Draft, type SignatureFile } from '../../shared/notary/draft.ts';
 import { parseReceipt, serializeReceipt, RECEIPT_FORMAT, RECEIPT_VERSION, type Receipt } from '../../shared/receipt/index.ts';
 import { AccountStore, type AccountPublic } from './keys/index.ts';
@@ -722,6 +723,7 @@ export class Notarium {
     let loc: ManifestLocation;
     let expectedRoot: string | undefined;
     const asFile = await readFile(path.resolve(req.source), 'utf8').then((t) => t, () => null);
+    if (asFile !== null && asFile.includes(`"${SHARE_TICKET_FORMAT}"`)) return this.#retrieveShared(asFile, req.out, call);
     if (asFile !== null) {
       const receipt = parseReceipt(asFile);
       loc = { manifestHeaderCid: receipt.storage.manifestHeaderCid, manifestPayloadCid: receipt.storage.manifestPayloadCid, manifestDigest: receipt.manifestDigest };
@@ -746,6 +748,60 @@ export class Notarium {
     if (root !== expectedRoot) throw new NotariumError('HASH_MISMATCH', `The manifest's files give root ${root}, not the notarized ${expectedRoot}.`);
     const result = await restoreFiles(manifest, req.out, [account.identity], cipher, storage, call.onProgress);
     return { ...result, root };
+  }
+
+  /** Retrieval by a share ticket: the recipient's own identity opens the envelope. */
+  async #retrieveShared(ticketText: string, out: string, call: NotarizeCallOptions): Promise<RetrieveResult> {
+    const ticket = parseShareJson(shareTicketSchema, ticketText, 'share ticket');
+    const account = await this.#accounts.unlock(call.passphrase);
+    const [ipfs, pool] = await Promise.all([this.#ipfsNode(), this.#cipherPool()]);
+    const { cipher, storage } = await this.#ports(pool, ipfs);
+    const { openShareEnvelope } = await import('./notary/share.ts');
+    const { manifest, headers } = await openShareEnvelope({ ...ticket.envelope, root: ticket.root }, [account.identity], cipher, storage);
+    const result = await restoreFiles(manifest, out, [account.identity], cipher, storage, call.onProgress, headers);
+    return { ...result, root: ticket.root };
+  }
+
+  // ---- share -----------------------------------------------------------------------
+
+  /**
+   * Shares a dataset with one age recipient: re-wraps every file key into a new header
+   * (payloads untouched, CIDs unchanged) and stores one envelope only the recipient can
+   * open; writes a ticket file to send them. With `purpose`, the consent check runs first.
+   * Revocation is not possible: see docs/SHARING.md.
+   * @throws NotariumError('NOT_FOUND' | 'INVALID_INPUT' | 'WRONG_PASSPHRASE' | 'AGE_DECRYPT_FAILED'),
+   *   consent errors ('CONSENT_DENIED', 'CONSENT_REVIEW_REQUIRED').
+   */
+  async share(input: ShareRequest, call: { passphrase: string }): Promise<{ ticketPath: string; ticket: ShareTicket; seconds: number }> {
+    const req = parseRequest(shareRequestSchema, input);
+    const { parseRecipient, createRewrapper } = await import('./crypto/index.ts');
+    parseRecipient(req.recipient);
+    let root = req.dataset;
+    const asFile = await readFile(path.resolve(req.dataset), 'utf8').then((t) => t, () => null);
+    if (asFile !== null) root = parseReceipt(asFile).root;
+    const ds = this.#ledgerDb().getDataset(root);
+    if (ds === undefined) throw new NotariumError('NOT_FOUND', `No dataset ${req.dataset} in this ledger: only datasets notarized here can be shared from here.`);
+    if (req.purpose !== undefined) (await this.consent()).assertUseAllowed(ds.id, req.purpose, req.override, 'share');
+    const account = await this.#accounts.unlock(call.passphrase);
+    const started = performance.now();
+    const [ipfs, pool] = await Promise.all([this.#ipfsNode(), this.#cipherPool()]);
+    const { cipher, storage } = await this.#ports(pool, ipfs);
+    const { fetchManifestText } = await import('./notary/retrieve.ts');
+    const { createShareEnvelope } = await import('./notary/share.ts');
+    const manifestText = await fetchManifestText({ manifestHeaderCid: ds.manifestHeaderCid, manifestPayloadCid: ds.manifestPayloadCid, manifestDigest: ds.manifestDigest }, [account.identity], cipher, storage);
+    const env = await createShareEnvelope({ root: ds.root, manifestText, recipient: req.recipient, sharedBy: account.address, cipher, storage, rewrap: createRewrapper([account.identity], [req.recipient]) });
+    const ticket: ShareTicket = {
+      format: SHARE_TICKET_FORMAT,
+      version: 1,
+      root: ds.root,
+      title: ds.title,
+      recipient: req.recipient,
+      envelope: { headerCid: env.headerCid, payloadCid: env.payloadCid },
+      summary: { fileCount: env.fileCount, totalBytes: env.totalBytes },
+    };
+    const ticketPath = await freePath(path.resolve(req.out ?? `${slug(ds.title)}-${ds.root.slice(2, 10)}.share-${req.recipient.slice(4, 12)}.json`), '.json');
+    await writeFileAtomic(ticketPath, new TextEncoder().encode(`${JSON.stringify(ticket, null, 2)}\n`), 'fsync');
+    return { ticketPath, ticket, seconds: (performance.now() - started) / 1000 };
   }
 
   // ---- misc ------------------------------------------------------------------------

@@ -84,6 +84,19 @@ export const retrieveRequestSchema = z.strictObject({
 });
 export type RetrieveRequest = z.input<typeof retrieveRequestSchema>;
 
+export const shareRequestSchema = z.strictObject({
+  /** Dataset id, Merkle root, or receipt file. */
+  dataset: z.string().min(1),
+  /** The age recipient to share with (X25519 `age1…` or hybrid post-quantum `age1pq1…`). */
+  recipient: ageRecipientSchema,
+  /** Where to write the share ticket for the recipient. */
+  out: z.string().min(1).optional(),
+  /** Consent gate: the purpose the recipient will use the data for. */
+  purpose: useRequestSchema.optional(),
+  override: overrideSchema.optional(),
+});
+export type ShareRequest = z.input<typeof shareRequestSchema>;
+
 export const cidRequestSchema = z.strictObject({ files: z.array(z.string().min(1)).min(1, 'give at least one file') });
 export type CidRequest = z.input<typeof cidRequestSchema>;
 

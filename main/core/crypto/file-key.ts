@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Stanza } from 'age-encryption';
 import { NotariumError } from '../../../shared/errors.ts';
 import { encodeHeader, headerError, parseHeader, verifyHeaderMac } from './header.ts';
-import { parseIdentity, parseRecipient, type ParsedIdentity } from './keys.ts';
+import { parseIdentity, parseRecipient, type ParsedIdentity, type ParsedRecipient } from './keys.ts';
 import { FILE_KEY_SIZE } from './stream-format.ts';
 
 /** A fresh random 16-byte file key (one per file, never reused). */
@@ -20,9 +20,12 @@ export function generateFileKey(): Uint8Array {
  * Throws NotariumError('INVALID_INPUT') for an empty list or an invalid recipient.
  */
 export async function wrapFileKey(fileKey: Uint8Array, recipients: readonly string[]): Promise<Uint8Array> {
-  if (fileKey.length !== FILE_KEY_SIZE) throw new NotariumError('INVALID_INPUT', 'an age file key is 16 bytes');
   if (recipients.length === 0) throw new NotariumError('INVALID_INPUT', 'at least one age recipient is required');
-  const parsed = recipients.map(parseRecipient);
+  return wrapWith(fileKey, recipients.map(parseRecipient));
+}
+
+async function wrapWith(fileKey: Uint8Array, parsed: readonly ParsedRecipient[]): Promise<Uint8Array> {
+  if (fileKey.length !== FILE_KEY_SIZE) throw new NotariumError('INVALID_INPUT', 'an age file key is 16 bytes');
   const stanzas: Stanza[] = [];
   for (const r of parsed) {
     try {
@@ -50,7 +53,10 @@ function toIdentities(identities: readonly string[]): ParsedIdentity[] {
  * Throws NotariumError('INVALID_INPUT') for an invalid identity string.
  */
 export async function unwrapFileKey(header: Uint8Array, identities: readonly string[]): Promise<Uint8Array> {
-  const ids = toIdentities(identities);
+  return unwrapWith(header, toIdentities(identities));
+}
+
+async function unwrapWith(header: Uint8Array, ids: readonly ParsedIdentity[]): Promise<Uint8Array> {
   const parsed = parseHeader(header);
   // The spec requires an scrypt stanza to be alone, so its passphrase can't be mixed in.
   if (parsed.stanzas.length > 1 && parsed.stanzas.some((s) => s.args[0] === 'scrypt')) {
@@ -89,4 +95,24 @@ export async function rewrapHeader(header: Uint8Array, identities: readonly stri
   } finally {
     fileKey.fill(0);
   }
+}
+
+/**
+ * rewrapHeader for many headers with the same identities and recipients: the key strings
+ * are parsed once (sharing a 100,000-file dataset re-wraps 100,000 headers).
+ * Throws NotariumError('INVALID_INPUT') for invalid keys up front; the returned function
+ * throws as rewrapHeader.
+ */
+export function createRewrapper(identities: readonly string[], newRecipients: readonly string[]): (header: Uint8Array) => Promise<Uint8Array> {
+  if (newRecipients.length === 0) throw new NotariumError('INVALID_INPUT', 'at least one age recipient is required');
+  const recipients = newRecipients.map(parseRecipient);
+  const ids = toIdentities(identities);
+  return async (header) => {
+    const fileKey = await unwrapWith(header, ids);
+    try {
+      return await wrapWith(fileKey, recipients);
+    } finally {
+      fileKey.fill(0);
+    }
+  };
 }

@@ -19,6 +19,6 @@
 export { AgeCipherPool, type AgeCipherPoolOptions } from './cipher-pool.ts';
 export { encryptStream, encryptBytes, type EncryptedStream } from './encrypt.ts';
 export { decryptStream, decryptBytes, splitAgeFile, readAgeHeader, MAX_HEADER_SIZE } from './decrypt.ts';
-export { unwrapFileKey, rewrapHeader } from './file-key.ts';
+export { unwrapFileKey, rewrapHeader, createRewrapper } from './file-key.ts';
 export { generateAgeIdentity, identityToRecipient, parseRecipient, parseIdentity, type RecipientType, type IdentityType, type ParsedRecipient } from './keys.ts';
 export { payloadSize, CHUNK_SIZE } from './stream-format.ts';

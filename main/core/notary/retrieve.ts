@@ -13,7 +13,7 @@ import type { CipherPort, StoragePort } from './ports.ts';
 /** Largest age header accepted: a header with many recipients is still a few KiB. */
 const MAX_HEADER_BYTES = 1 << 20;
 
-async function collect(source: AsyncIterable<Uint8Array>, max: number, what: string): Promise<Uint8Array> {
+export async function collect(source: AsyncIterable<Uint8Array>, max: number, what: string): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   let n = 0;
   for await (const c of source) {
@@ -43,12 +43,18 @@ export interface ManifestLocation {
  *   ('HASH_MISMATCH') when it does not hash to the expected digest, ('RECEIPT_INVALID') when malformed.
  */
 export async function fetchManifest(loc: ManifestLocation, identities: readonly string[], cipher: CipherPort, storage: StoragePort): Promise<Manifest> {
+  return parseManifest(await fetchManifestText(loc, identities, cipher, storage));
+}
+
+/** As fetchManifest, returning the canonical text (what manifestDigest hashes). */
+export async function fetchManifestText(loc: ManifestLocation, identities: readonly string[], cipher: CipherPort, storage: StoragePort): Promise<string> {
   const header = await collect(storage.cat(loc.manifestHeaderCid), MAX_HEADER_BYTES, 'The manifest header');
   const text = new TextDecoder('utf-8', { fatal: true }).decode(await collect(cipher.decrypt(header, storage.cat(loc.manifestPayloadCid), identities), 1 << 30, 'The manifest'));
   if (loc.manifestDigest !== undefined && digestOf(text) !== loc.manifestDigest) {
     throw new NotariumError('HASH_MISMATCH', `The manifest fetched from IPFS does not hash to the notarized digest ${loc.manifestDigest}.`);
   }
-  return parseManifest(text);
+  parseManifest(text);
+  return text;
 }
 
 export interface RetrieveResult {
@@ -66,16 +72,25 @@ export interface RetrieveResult {
  * @throws NotariumError('UNSAFE_PATH') for a path that could escape `out`,
  *   ('HASH_MISMATCH') for content that does not match, ('AGE_DECRYPT_FAILED').
  */
-export async function restoreFiles(manifest: Manifest, out: string, identities: readonly string[], cipher: CipherPort, storage: StoragePort, onProgress?: (p: Progress) => void): Promise<RetrieveResult> {
+export async function restoreFiles(
+  manifest: Manifest,
+  out: string,
+  identities: readonly string[],
+  cipher: CipherPort,
+  storage: StoragePort,
+  onProgress?: (p: Progress) => void,
+  /** Age headers to use instead of the stored ones (a share envelope's, for its recipient), by file index. */
+  headers?: readonly Uint8Array[],
+): Promise<RetrieveResult> {
   const root = await prepareOutputDir(out);
   const total = manifest.files.reduce((s, f) => s + f.size, 0);
   const meter = new ProgressMeter('retrieving', manifest.files.length, total, onProgress);
   const written: string[] = [];
   try {
-    for (const f of manifest.files) {
+    for (const [i, f] of manifest.files.entries()) {
       const target = await createOutputFile(root, f.path);
       try {
-        const header = await collect(storage.cat(f.headerCid), MAX_HEADER_BYTES, `The age header of ${f.path}`);
+        const header = headers?.[i] ?? (await collect(storage.cat(f.headerCid), MAX_HEADER_BYTES, `The age header of ${f.path}`));
         const hash = createHash('sha256');
         let size = 0;
         for await (const chunk of cipher.decrypt(header, storage.cat(f.payloadCid), identities)) {

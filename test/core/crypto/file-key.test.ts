@@ -126,3 +126,24 @@ describe('unwrapFileKey', () => {
     expect(await unwrapFileKey(header, [b.identity])).toHaveLength(16);
   });
 });
+
+describe('createRewrapper', () => {
+  it('re-wraps many headers with keys parsed once, each decrypting its unchanged payload for the new recipient', async () => {
+    const { AgeCipherPool, createRewrapper, decryptBytes, encryptBytes, generateAgeIdentity } = await import('../../../main/core/crypto/index.ts');
+    const p = await AgeCipherPool.create({ size: 1 });
+    try {
+      const owner = await generateAgeIdentity();
+      const friend = await generateAgeIdentity();
+      const files = await Promise.all([1, 2, 3].map((n) => encryptBytes(new Uint8Array(n * 1000).fill(n), [owner.recipient], p)));
+      const rewrap = createRewrapper([owner.identity], [friend.recipient]);
+      for (const [i, f] of files.entries()) {
+        const shared = await rewrap(f.header);
+        expect(Buffer.from(await decryptBytes(shared, f.payload, [friend.identity], p)).equals(Buffer.alloc((i + 1) * 1000, i + 1))).toBe(true);
+        await expect(decryptBytes(shared, f.payload, [owner.identity], p)).rejects.toMatchObject({ code: 'AGE_DECRYPT_FAILED' });
+      }
+      expect(() => createRewrapper([owner.identity], ['age1bogus'])).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
+    } finally {
+      await p.close();
+    }
+  });
+});
