@@ -18,7 +18,8 @@ const work = path.join(path.dirname(dataDir), `${path.basename(dataDir)}-work`);
 const env = { ...process.env, NOTARIUM_DATA_DIR: dataDir, NOTARIUM_PASSPHRASE: process.env['NOTARIUM_PASSPHRASE'] ?? 'notarium demo passphrase' };
 
 function cli(args: string[], expectExit = 0): string {
-  process.stdout.write(`\n$ notarium ${args.join(' ')}\n`);
+  const quote = (a: string): string => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`);
+  process.stdout.write(`\n$ notarium ${args.map(quote).join(' ')}\n`);
   const r = spawnSync(process.execPath, [path.join(repo, 'main/cli/bin.ts'), ...args], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   process.stdout.write(r.stdout);
   if (r.status !== expectExit) {

@@ -29,6 +29,12 @@ export const ERROR_CODES = [
   'CANCELLED',
   'INTERNAL',
   'DEVNET_LOCKED',
+  'ACCOUNT_LOCKED',
+  'KEYCHAIN_REFUSED',
+  'FORBIDDEN',
+  // consent (docs/CONSENT.md): a gate refused the use, or needs a named person's recorded override
+  'CONSENT_DENIED',
+  'CONSENT_REVIEW_REQUIRED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -11,6 +11,9 @@ import { fileURLToPath } from 'node:url';
 
 const FLAG = '--max-semi-space-size=1';
 
+// `npm run notarium -- …` runs in the package folder: resolve the user's paths from where they typed it.
+if (process.env['npm_lifecycle_event'] === 'notarium' && process.env['INIT_CWD'] !== undefined) process.chdir(process.env['INIT_CWD']);
+
 if (process.execArgv.some((a) => a.startsWith('--max-semi-space-size')) || process.env['NOTARIUM_NO_REEXEC'] === '1') {
   const { buildProgram } = await import('./program.ts');
   await buildProgram().parseAsync(process.argv);

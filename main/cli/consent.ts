@@ -297,6 +297,17 @@ export function registerConsentCommands(program: Command, open: () => Promise<No
       });
     });
 
+  consent
+    .command('terms')
+    .description('list the DUO terms (GA4GH Data Use Ontology, EBISPOT/DUO, CC BY 4.0) usable in consent scopes')
+    .action(async (_o: Opts, cmd: Command) => {
+      await run(cmd, open, async (n, json) => {
+        const terms = (await n.consent()).duoTerms().filter((t) => t.kind !== 'class').sort((a, b) => a.kind.localeCompare(b.kind) * -1 || a.shorthand.localeCompare(b.shorthand));
+        printResult(json, terms, () => terms.map((t) => `${t.shorthand.padEnd(7)} ${t.id}  ${t.kind.padEnd(10)} ${t.label}`).join('\n'));
+        return undefined;
+      });
+    });
+
   const log = consent.command('log').description('the hash-chained consent audit log');
 
   log

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { Command, Option } from 'commander';
 import { cidRequestSchema, shareRequestSchema, notarizeRequestSchema, parseRequest, retrieveRequestSchema, verifyRequestSchema } from '../../shared/api/schemas.ts';
 import { Notarium, type NotariumOptions } from '../core/notarium.ts';
+import { NotariumError } from '../../shared/errors.ts';
 import { EXIT, exitCodeFor, printError, printResult } from './output.ts';
 import { addOverrideOptions, addUseRequestOptions, overrideFrom, registerConsentCommands, useRequestFrom } from './consent.ts';
 import { readPassphrase } from './passphrase.ts';
@@ -42,14 +43,40 @@ async function run(cmd: Command, fn: (n: Notarium, g: GlobalOpts) => Promise<num
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
+const NOTARIUM_VERSION = '0.1.0';
+
+/** Human size: 12 B, 3.4 kB, 5.6 MB, 7.8 GB (SI units, as `ls -h --si`). */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  const units = ['kB', 'MB', 'GB', 'TB'];
+  let v = bytes / 1000;
+  let i = 0;
+  while (v >= 1000 && i < units.length - 1) {
+    v /= 1000;
+    i += 1;
+  }
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
+}
+
 /** Builds the commander program (exported for tests). */
 export function buildProgram(): Command {
   const program = new Command('notarium')
+    .version(NOTARIUM_VERSION, '--version', 'print the version')
     .description('Encrypt research datasets to IPFS, notarize them on an EVM chain, verify receipts.')
     .option('--data-dir <dir>', 'data folder (keys, ledger, IPFS blocks, devnet); default: $NOTARIUM_DATA_DIR or the per-user app-data folder')
     .option('--rpc <url>', 'use this EVM JSON-RPC endpoint instead of the embedded devnet')
     .option('--json', 'machine-readable output (one JSON document on stdout)')
     .showHelpAfterError()
+    .configureOutput({
+      // With --json, usage errors are JSON too (on stdout), like every other error.
+      writeErr: (text) => {
+        if (!process.argv.includes('--json')) process.stderr.write(text);
+      },
+      outputError: (text, write) => {
+        if (process.argv.includes('--json')) printError(new NotariumError('INVALID_INPUT', text.replace(/^error: /, '').trim()), true);
+        else write(text);
+      },
+    })
     .exitOverride((err) => {
       process.exit(err.exitCode === 0 ? 0 : EXIT.badInput);
     });
@@ -107,7 +134,7 @@ export function buildProgram(): Command {
         printResult(g.json === true, result, () =>
           [
             ...result.warnings.map((w) => `warning: ${w}`),
-            `Notarized ${result.fileCount} files (${(result.totalBytes / 1e6).toFixed(1)} MB) at ${(result.bytesPerSecond / 1e6).toFixed(1)} MB/s`,
+            `Notarized ${result.fileCount} file${result.fileCount === 1 ? '' : 's'} (${formatBytes(result.totalBytes)})${result.totalBytes > 50e6 ? ` at ${(result.bytesPerSecond / 1e6).toFixed(0)} MB/s` : ''}`,
             `  root:      ${result.root}`,
             `  anchored:  block ${result.blockNumber} at ${new Date(result.blockTime * 1000).toISOString()} on ${result.network}${result.local ? ' (LOCAL devnet: proves nothing to third parties)' : ''}`,
             `  tx:        ${result.txHash}${result.explorerUrl === undefined ? '' : `\n             ${result.explorerUrl}`}`,
@@ -133,7 +160,7 @@ export function buildProgram(): Command {
         });
         const report = await n.verify(req);
         printResult(g.json === true, report, () => formatVerifyReport(report));
-        return report.ok ? EXIT.ok : EXIT.verifyFailed;
+        return report.ok ? EXIT.ok : report.incomplete ? EXIT.failed : EXIT.verifyFailed;
       });
     });
 
@@ -153,7 +180,7 @@ export function buildProgram(): Command {
         const progress = progressPrinter(g.json !== true);
         const result = await n.retrieve(req, { passphrase, onProgress: progress.onProgress });
         progress.end();
-        printResult(g.json === true, result, () => `Restored ${result.fileCount} files (${(result.totalBytes / 1e6).toFixed(1)} MB) into ${result.out}; every SHA-256 matched.`);
+        printResult(g.json === true, result, () => `Restored ${result.fileCount} file${result.fileCount === 1 ? '' : 's'} (${formatBytes(result.totalBytes)}) into ${result.out}; every SHA-256 matched.`);
       });
     });
 
@@ -203,8 +230,29 @@ export function buildProgram(): Command {
       await run(cmd, async (n, g) => {
         const list = n.datasets();
         printResult(g.json === true, list, () =>
-          list.length === 0 ? 'No datasets yet.' : list.map((d) => `${d.id}  ${d.status.padEnd(8)} ${d.root.slice(0, 18)}…  ${d.fileCount} files  ${d.title}`).join('\n'),
+          list.length === 0
+            ? 'No datasets yet.'
+            : list
+                .map((d) => [
+                  `${d.title}  [${d.status}]  ${new Date(d.createdAt * 1000).toISOString().slice(0, 10)}  ${d.fileCount} files, ${formatBytes(d.totalBytes)}`,
+                  `  id ${d.id}  root ${d.root}`,
+                  ...(d.receiptPath === null ? [] : [`  receipt ${d.receiptPath}`]),
+                ].join('\n'))
+                .join('\n'),
         );
+      });
+    });
+
+  program
+    .command('receipt')
+    .description('write the latest receipt of a dataset from the local ledger (e.g. when the original copy was lost)')
+    .argument('<dataset>', 'dataset id or Merkle root')
+    .requiredOption('-o, --out <file>', 'where to write it')
+    .action(async (dataset: string, o: Record<string, unknown>, cmd: Command) => {
+      await run(cmd, async (n, g) => {
+        const r = await n.exportReceipt(dataset, String(o['out']));
+        printResult(g.json === true, r, () => `Receipt of ${r.root} written to ${r.path}`);
+        return undefined;
       });
     });
 
@@ -214,7 +262,9 @@ export function buildProgram(): Command {
     .option('--port <port>', 'TCP port', '8545')
     .action(async (o: Record<string, unknown>, cmd: Command) => {
       await run(cmd, async (n, g) => {
-        const server = await n.serveDevnet(Number(o['port']));
+        const port = String(o['port']);
+        if (!/^\d{1,5}$/.test(port) || Number(port) > 65535) throw new NotariumError('INVALID_INPUT', `--port must be a TCP port number (0-65535), not ${JSON.stringify(port)}.`);
+        const server = await n.serveDevnet(Number(port));
         printResult(g.json === true, server, () => `Devnet (chain id ${server.chainId}) serving JSON-RPC at ${server.url}\nNotaryRegistry at ${server.contract}\nCtrl-C to stop.`);
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);

@@ -26,7 +26,7 @@ function fileLines(report: VerifyReport): string[] {
 export function formatVerifyReport(report: VerifyReport): string {
   const r = report.receipt;
   const lines = [
-    report.ok ? `VERIFIED: ${report.summary}` : `NOT VERIFIED: ${report.summary}`,
+    report.ok ? `VERIFIED: ${report.summary}` : report.incomplete ? `NOT CHECKED: ${report.summary}` : `NOT VERIFIED: ${report.summary}`,
     '',
     `Dataset:   ${r.title}`,
     `Receipt:   ${r.path} (SHA-256 ${r.sha256})`,

@@ -4,7 +4,8 @@
  * chain), and the main jobs on top of them. The CLI, the Electron IPC handlers and the
  * end-to-end test bridge all call this class; it never imports Electron.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { constants as fsConstants } from 'node:fs';
+import { access, readFile, stat } from 'node:fs/promises';
 import { writeFileAtomic } from './fs/durable-files.ts';
 import path from 'node:path';
 import { CID } from 'multiformats/cid';
@@ -44,6 +45,8 @@ export interface NotariumOptions {
   scryptN?: number;
   /** Chain polling interval, ms (tests use a short one). */
   pollIntervalMs?: number;
+  /** The age cipher worker module, where a bundler emits it (the desktop app); default next to the crypto service. */
+  cipherWorkerUrl?: URL;
 }
 
 /** An open chain: where anchors go and how to reach it. */
@@ -100,6 +103,27 @@ export interface DatasetSummary {
 /** ERC-1271 `isValidSignature` magic value (bytes4(keccak256("isValidSignature(bytes32,bytes)"))). */
 const ERC1271_MAGIC = '0x1626ba7e';
 
+/** Re-words a missing block as what it means to the user: this dataset is not on this machine. */
+async function* explainMissing(source: AsyncIterable<Uint8Array>, cid: string, ipfsDir: string): AsyncGenerator<Uint8Array> {
+  try {
+    yield* source;
+  } catch (e) {
+    if (isNotariumError(e) && e.code === 'NOT_FOUND') {
+      throw new NotariumError('NOT_FOUND', `The encrypted data ${cid} is not in this machine's IPFS store (${ipfsDir}): import the dataset's CAR file, or connect to an IPFS node that has it.`, { cause: e });
+    }
+    throw e;
+  }
+}
+
+/** @throws NotariumError('INVALID_INPUT') unless `dir` is an existing folder we can write to. */
+async function assertWritableFolder(dir: string, what: string): Promise<void> {
+  const st = await stat(dir).catch(() => null);
+  if (st === null || !st.isDirectory()) throw new NotariumError('INVALID_INPUT', `The ${what} folder ${dir} does not exist.`);
+  await access(dir, fsConstants.W_OK).catch(() => {
+    throw new NotariumError('INVALID_INPUT', `The ${what} folder ${dir} is not writable.`);
+  });
+}
+
 async function readDraft(file: string): Promise<Draft> {
   const text = await readFile(path.resolve(file), 'utf8').catch((e: unknown) => {
     throw new NotariumError('NOT_FOUND', `Draft not found: ${file}`, { cause: e });
@@ -149,6 +173,8 @@ export class Notarium {
   static async open(opts: NotariumOptions = {}): Promise<Notarium> {
     const dir = resolveDataDir({ ...(opts.dataDir === undefined ? {} : { flag: opts.dataDir }), env: opts.env ?? process.env });
     const layout = new DataDirLayout(dir);
+    const st = await stat(layout.root).catch(() => null);
+    if (st !== null && !st.isDirectory()) throw new NotariumError('INVALID_INPUT', `The data folder ${layout.root} is not a folder.`);
     await layout.ensure();
     const n = new Notarium(layout, opts);
     n.#settings = await readSettings(layout.root);
@@ -181,7 +207,7 @@ export class Notarium {
   }
 
   #cipherPool(): Promise<AgeCipherPool> {
-    this.#pool ??= import('./crypto/index.ts').then(({ AgeCipherPool }) => AgeCipherPool.create());
+    this.#pool ??= import('./crypto/index.ts').then(({ AgeCipherPool }) => AgeCipherPool.create(this.#opts.cipherWorkerUrl === undefined ? {} : { workerUrl: this.#opts.cipherWorkerUrl }));
     return this.#pool;
   }
 
@@ -246,7 +272,7 @@ export class Notarium {
         addBytes: async (bytes) => (await ipfs.addBytes(bytes)).cid.toString(),
         addStream: async (source, signal) => (await ipfs.addStream(source, signal === undefined ? {} : { signal })).cid.toString(),
         pin: (cid) => ipfs.pin(CID.parse(cid)),
-        cat: (cid, signal) => ipfs.cat(CID.parse(cid), signal === undefined ? {} : { signal }),
+        cat: (cid, signal) => explainMissing(ipfs.cat(CID.parse(cid), signal === undefined ? {} : { signal }), cid, this.layout.ipfsDir),
       },
     };
   }
@@ -305,6 +331,7 @@ export class Notarium {
    */
   async notarize(input: NotarizeRequest, call: NotarizeCallOptions): Promise<NotarizeResult> {
     const req = parseRequest(notarizeRequestSchema, input);
+    if (req.receiptOut !== undefined) await assertWritableFolder(path.dirname(path.resolve(req.receiptOut)), 'receipt');
     // Unlock first: a wrong passphrase must fail before any work or write.
     const account = await this.#accounts.unlock(call.passphrase);
     const self = { address: account.address, ...(req.authorName === undefined ? {} : { name: req.authorName }), ...(req.authorOrcid === undefined ? {} : { orcid: req.authorOrcid }) };
@@ -318,7 +345,7 @@ export class Notarium {
       receiptPath: req.receiptOut ?? path.join(drafted.baseDir, `${slug(req.title)}-${drafted.draft.root.slice(2, 10)}.notarium-receipt.json`),
       ...(call.signal === undefined ? {} : { signal: call.signal }),
     });
-    return { ...result, bytesPerSecond: drafted.bytesPerSecond, warnings: drafted.warnings };
+    return { ...result, bytesPerSecond: drafted.bytesPerSecond, warnings: [...drafted.warnings, ...result.warnings] };
   }
 
   /**
@@ -572,10 +599,20 @@ export class Notarium {
       files: manifest.files.map((f, i) => ({ path: f.path, size: f.size, sha256: f.sha256, salt: f.salt, proof: proofs[i] ?? [] })),
     };
     const text = serializeReceipt(receipt);
-    const receiptPath = await freePath(path.resolve(opts.receiptPath));
     const bytes = new TextEncoder().encode(text);
-    await writeFileAtomic(receiptPath, bytes, 'fsync');
-    await writeFileAtomic(path.join(this.layout.receiptsDir, `${draft.root}.json`), bytes, 'fsync');
+    // The anchor is on-chain now: keep the receipt in the data folder first, so a failure
+    // writing the user's copy can never lose it (`notarium receipt <root>` re-exports it).
+    const keptPath = path.join(this.layout.receiptsDir, `${draft.root}.json`);
+    await writeFileAtomic(keptPath, bytes, 'fsync');
+    const warnings: string[] = [];
+    let receiptPath: string;
+    try {
+      receiptPath = await freePath(path.resolve(opts.receiptPath));
+      await writeFileAtomic(receiptPath, bytes, 'fsync');
+    } catch (e) {
+      receiptPath = keptPath;
+      warnings.push(`could not write the receipt to ${opts.receiptPath} (${(e as Error).message}); it is kept at ${keptPath}`);
+    }
     ledger.transaction(() => {
       ledger.recordAnchorConfirmed({ chainId: anchored.chainId, contract: anchored.contract, root: draft.root, blockNumber: anchored.blockNumber, blockHash: anchored.blockHash, blockTime: anchored.blockTime, confirmations: anchored.confirmations });
       ledger.setDatasetStatus(datasetId, 'anchored');
@@ -599,7 +636,7 @@ export class Notarium {
       blockTime: anchored.blockTime,
       gasUsed: anchored.gasUsed.toString(),
       ...(explorer === null ? {} : { explorerUrl: explorer }),
-      warnings: [],
+      warnings,
     };
   }
 
@@ -667,7 +704,7 @@ export class Notarium {
             return fail('CHAIN_FAILED', `No RPC endpoint configured for chain ${receipt.network.chainId} (${preset?.name ?? receipt.network.name}); pass --rpc <url>${preset?.publicRpcUrl ? ` (e.g. ${preset.publicRpcUrl})` : ''}, or --offline.`);
           }
         } catch (e) {
-          return fail(isNotariumError(e) ? e.code : 'CHAIN_FAILED', `Cannot reach the chain: ${(e as Error).message}`);
+          return { ...fail(isNotariumError(e) ? e.code : 'CHAIN_FAILED', `cannot reach the chain: ${(e as Error).message}`), unreachable: !isNotariumError(e) || e.code !== 'CHAIN_ID_MISMATCH' };
         }
         try {
           const v = await (await chainModule).verifyAnchorOnChain(provider, {
@@ -683,7 +720,10 @@ export class Notarium {
           });
           if (!v.ok) {
             const p = v.problems[0];
-            return { check: { status: 'fail', code: p?.code ?? 'CHAIN_FAILED', message: v.problems.map((x) => x.message).join(' ') }, supersededBy: v.supersededBy };
+            const localHint = receipt.network.local && v.problems.some((x) => x.code === 'TX_NOT_FOUND' || x.code === 'NOT_ANCHORED')
+              ? ' This receipt was anchored on a LOCAL devnet: only the data folder that made it holds that chain (run `notarium devnet` there and verify with --rpc).'
+              : '';
+            return { check: { status: 'fail', code: p?.code ?? 'CHAIN_FAILED', message: `${v.problems.map((x) => x.message).join(' ')}${localHint}` }, supersededBy: v.supersededBy, unreachable: v.problems.every((x) => x.code === 'RPC_FAILED') };
           }
           if (v.blockHash !== receipt.anchor.blockHash || v.blockTime !== receipt.anchor.blockTime) {
             return { check: { status: 'fail', code: 'CHAIN_FAILED', message: `The chain has block ${receipt.anchor.blockNumber} with hash ${v.blockHash} at ${v.blockTime}, not the receipt's ${receipt.anchor.blockHash} at ${receipt.anchor.blockTime}.` }, supersededBy: v.supersededBy };
@@ -781,7 +821,13 @@ export class Notarium {
     if (asFile !== null) root = parseReceipt(asFile).root;
     const ds = this.#ledgerDb().getDataset(root);
     if (ds === undefined) throw new NotariumError('NOT_FOUND', `No dataset ${req.dataset} in this ledger: only datasets notarized here can be shared from here.`);
+    // Sharing patient-derived data always runs the consent check (fail closed): a dataset
+    // with linked data subjects cannot be shared without stating the purpose.
     if (req.purpose !== undefined) (await this.consent()).assertUseAllowed(ds.id, req.purpose, req.override, 'share');
+    else {
+      const subjects = (await this.consent()).linkedSubjectCount(ds.id);
+      if (subjects > 0) throw new NotariumError('INVALID_INPUT', `This dataset is linked to ${subjects} data subject(s): state the purpose of the share (--purpose …) so their consent can be checked.`);
+    }
     const account = await this.#accounts.unlock(call.passphrase);
     const started = performance.now();
     const [ipfs, pool] = await Promise.all([this.#ipfsNode(), this.#cipherPool()]);
@@ -820,6 +866,22 @@ export class Notarium {
       out.push({ file, cid: cid.toString(), size });
     }
     return out;
+  }
+
+  /**
+   * Writes the latest receipt of a dataset (id or root) from the ledger to `out`.
+   * @throws NotariumError('NOT_FOUND') for an unknown dataset or one without a receipt (not anchored).
+   */
+  async exportReceipt(dataset: string, out: string): Promise<{ root: string; path: string }> {
+    const ledger = this.#ledgerDb();
+    const ds = ledger.getDataset(dataset);
+    if (ds === undefined) throw new NotariumError('NOT_FOUND', `No dataset ${dataset} in this ledger (see \`notarium datasets\`).`);
+    const r = ledger.latestReceipt(ds.id);
+    if (r === undefined) throw new NotariumError('NOT_FOUND', `Dataset ${dataset} has no receipt yet (status ${ds.status}).`);
+    const target = path.resolve(out);
+    await assertWritableFolder(path.dirname(target), 'receipt');
+    await writeFileAtomic(target, new TextEncoder().encode(r.json), 'fsync');
+    return { root: ds.root, path: target };
   }
 
   /** Datasets in the local ledger, newest first. */

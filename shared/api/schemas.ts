@@ -25,8 +25,8 @@ export const notarizeRequestSchema = z.strictObject({
   public: z.boolean().default(false),
   /** Extra age recipients besides the user's own. */
   recipients: z.array(ageRecipientSchema).default([]),
-  /** Confirmations to wait for after the anchoring block (0 = mined is enough). */
-  confirmations: z.number().int().min(0).max(100).default(1),
+  /** Blocks to wait for, the anchoring block counting as 1. */
+  confirmations: z.number({ error: 'confirmations must be a whole number' }).int('confirmations must be a whole number').min(1, 'confirmations count the anchoring block: at least 1').max(100).default(1),
   /** Where to write the receipt JSON; default: next to the inputs' common folder. */
   receiptOut: z.string().min(1).optional(),
 });

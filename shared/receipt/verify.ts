@@ -109,9 +109,11 @@ function checkManifest(receipt: Receipt): { check: Check; manifest?: Manifest } 
  * @param matchBy 'path': `observed[].path` is relative to the dataset folder; receipt
  *   files not observed are 'missing'. 'content': single files matched by hash (any
  *   name), receipt files not observed are not reported.
+ * @param scope with 'path': the given folder is this sub-folder of the dataset ('' = the
+ *   whole dataset, else a prefix ending in '/'), and `observed[].path` already carries it.
  * Never throws for verification failures; they are reported as checks.
  */
-export function verifyReceiptOffline(receipt: Receipt, observed: readonly ObservedFile[], matchBy: 'path' | 'content'): OfflineVerdict {
+export function verifyReceiptOffline(receipt: Receipt, observed: readonly ObservedFile[], matchBy: 'path' | 'content', scope = ''): OfflineVerdict {
   const { check: manifestCheck, manifest } = checkManifest(receipt);
 
   let rootCheck: Check;
@@ -175,8 +177,9 @@ export function verifyReceiptOffline(receipt: Receipt, observed: readonly Observ
     files.push({ path: entry.path, status: content.status === 'pass' && proof.status === 'pass' ? 'pass' : 'fail', content, proof });
   }
   if (matchBy === 'path') {
+    // `scope`: a sub-folder of the dataset was given; only files under it can be missing.
     for (const f of receipt.files) {
-      if (!seen.has(f.path)) {
+      if (!seen.has(f.path) && f.path.startsWith(scope)) {
         files.push({
           path: f.path,
           status: 'missing',

@@ -79,3 +79,32 @@ describe('share with a new recipient', () => {
     await expect(owner.share({ dataset: `0x${'ab'.repeat(32)}`, recipient }, { passphrase: TEST_PASSPHRASE })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });
+
+describe('the consent gate on share', () => {
+  it('a dataset linked to data subjects cannot be shared without a purpose; a covered purpose is allowed, an uncovered one denied', async () => {
+    const tmp = await tempDir();
+    const n = await Notarium.open({ dataDir: path.join(tmp.dir, 'data'), scryptN: TEST_SCRYPT_N });
+    try {
+      await n.init(TEST_PASSPHRASE);
+      const ds = path.join(tmp.dir, 'cohort');
+      await mkdir(ds);
+      await writeFile(path.join(ds, 'cohort.csv'), 'subject,value\nP1,1\nP2,2\n');
+      const r = await n.notarize({ inputs: [ds], title: 'Cohort', receiptOut: path.join(tmp.dir, 'r.json') }, { passphrase: TEST_PASSPHRASE });
+      const consents = path.join(tmp.dir, 'consents.csv');
+      await writeFile(consents, 'subject_id,permission,diseases,modifiers,given_date,valid_from,valid_until,status,withdrawn_date,withdrawal_scope,form_version,document_sha256\nP1,HMB,,,2025-01-10,,,,,,v1,\nP2,HMB,,,2025-01-10,,,,,,v1,\n');
+      const consent = await n.consent();
+      await consent.importFile({ file: consents });
+      await consent.link({ datasetId: r.datasetId, subjects: ['P1', 'P2'] });
+      const other = await Notarium.open({ dataDir: path.join(tmp.dir, 'other'), scryptN: TEST_SCRYPT_N });
+      const { recipient } = await other.init(TEST_PASSPHRASE);
+      await other.close();
+      await expect(n.share({ dataset: r.root, recipient }, { passphrase: TEST_PASSPHRASE })).rejects.toThrow(/linked to 2 data subject/);
+      await expect(n.share({ dataset: r.root, recipient, purpose: { purpose: 'POA' } }, { passphrase: TEST_PASSPHRASE })).rejects.toMatchObject({ code: 'CONSENT_DENIED' });
+      const ok = await n.share({ dataset: r.root, recipient, purpose: { purpose: 'HMB' }, out: path.join(tmp.dir, 't.json') }, { passphrase: TEST_PASSPHRASE });
+      expect(ok.ticket.summary.fileCount).toBe(1);
+    } finally {
+      await n.close();
+      await tmp.cleanup();
+    }
+  });
+});

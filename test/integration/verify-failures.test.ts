@@ -139,3 +139,25 @@ describe('verification failures are distinct and clear', () => {
     );
   });
 });
+
+describe('verifying part of a dataset', () => {
+  it('a sub-folder of the dataset verifies against the whole receipt, without the rest counted missing', async () => {
+    const tmp = await tempDir();
+    const n = await Notarium.open({ dataDir: path.join(tmp.dir, 'data'), scryptN: TEST_SCRYPT_N });
+    try {
+      await n.init(TEST_PASSPHRASE);
+      const ds = path.join(tmp.dir, 'cohort');
+      await mkdir(path.join(ds, 'imaging', 'mri'), { recursive: true });
+      await writeFile(path.join(ds, 'clinical.csv'), 'a\n');
+      await writeFile(path.join(ds, 'imaging', 'mri', 's1.dcm'), 'x');
+      await writeFile(path.join(ds, 'imaging', 'notes.txt'), 'y');
+      const r = await n.notarize({ inputs: [ds], title: 'Cohort', receiptOut: path.join(tmp.dir, 'r.json') }, { passphrase: TEST_PASSPHRASE });
+      const report = await n.verify({ inputs: [path.join(ds, 'imaging')], receipt: r.receiptPath, offline: true });
+      expect(report.ok).toBe(true);
+      expect(report.files.map((f) => [f.path, f.status]).sort()).toEqual([['imaging/mri/s1.dcm', 'pass'], ['imaging/notes.txt', 'pass']]);
+    } finally {
+      await n.close();
+      await tmp.cleanup();
+    }
+  });
+});

@@ -223,7 +223,7 @@ export class AccountStore {
       return encoding === undefined ? await readFile(this.file(name)) : await readFile(this.file(name), encoding);
     } catch (cause) {
       if ((cause as NodeJS.ErrnoException).code === 'ENOENT') {
-        throw new NotariumError('ACCOUNT_MISSING', `No account in ${this.keysDir} (${name} is missing)`, {
+        throw new NotariumError('ACCOUNT_MISSING', `No account in ${this.keysDir} (${name} is missing): create one with \`notarium init\``, {
           details: { keysDir: this.keysDir, missing: name },
           cause,
         });

@@ -65,7 +65,9 @@ export async function collectInputs(inputs: readonly string[], cwd: string = pro
     else if (st.isFile()) files.push({ absPath: a, path: path.basename(a), size: st.size });
     else warnings.push(`skipped special file ${a}`);
   }
-  if (files.length === 0) throw new NotariumError('INVALID_INPUT', 'No regular files to notarize in the given inputs.');
+  if (files.length === 0) {
+    throw new NotariumError('INVALID_INPUT', `No regular files in the given inputs${warnings.length > 0 ? ` (${warnings.join('; ')}; symbolic links are never followed)` : ''}.`);
+  }
   const seen = new Set<string>();
   for (const f of files) {
     f.path = toPosix(f.path);

@@ -17,6 +17,8 @@ export interface ChainCheck {
   check: Check;
   /** Root of a newer version that supersedes this one, if the registry records one. */
   supersededBy: string | null;
+  /** The chain could not be asked (endpoint down, no endpoint): the check did not happen. */
+  unreachable?: boolean;
 }
 
 /** Port to the chain: checks a receipt's anchor (RECEIPT.md §3 steps 6–7). Never throws for a failed check. */
@@ -33,6 +35,8 @@ export interface ChainVerifier {
 export interface VerifyReport {
   /** True only if every check that ran passed and, unless offline, the chain check passed. */
   ok: boolean;
+  /** True when the chain could not be reached: the verdict is incomplete, not negative. */
+  incomplete: boolean;
   offline: boolean;
   /** One plain-language sentence for a clerk. */
   summary: string;
@@ -68,6 +72,26 @@ export interface VerifyOptions {
 }
 
 /**
+ * When a folder's paths do not match the receipt's but would under a common prefix
+ * (the user gave a sub-folder of the dataset, e.g. `cohort/imaging`), that prefix
+ * ("imaging/"), else ''.
+ */
+function subfolderScope(observed: readonly ObservedFile[], receiptPaths: readonly string[]): string {
+  const all = new Set(receiptPaths);
+  const direct = observed.filter((o) => all.has(o.path)).length;
+  if (direct === observed.length || observed.length === 0) return '';
+  const first = observed.find((o) => !all.has(o.path)) as ObservedFile;
+  const candidates = receiptPaths.filter((p) => p.endsWith(`/${first.path}`)).map((p) => p.slice(0, p.length - first.path.length));
+  let best = '';
+  let bestCount = direct;
+  for (const prefix of new Set(candidates)) {
+    const count = observed.filter((o) => all.has(`${prefix}${o.path}`)).length;
+    if (count > bestCount) [best, bestCount] = [prefix, count];
+  }
+  return best;
+}
+
+/**
  * Verifies `inputs` (one folder: matched by path; files: matched by content) against the receipt.
  * @throws NotariumError('NOT_FOUND') for a missing receipt or input, ('RECEIPT_INVALID')
  *   for a receipt that cannot be parsed. Failed checks are reported, not thrown.
@@ -76,7 +100,8 @@ export async function verifyFiles(opts: VerifyOptions): Promise<VerifyReport> {
   const cwd = opts.cwd ?? process.cwd();
   const receiptPath = path.resolve(cwd, opts.receiptPath);
   const receiptBytes = await readFile(receiptPath).catch((e: unknown) => {
-    throw new NotariumError('NOT_FOUND', `Receipt not found: ${receiptPath}`, { cause: e });
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new NotariumError(code === 'EISDIR' ? 'INVALID_INPUT' : 'NOT_FOUND', code === 'EISDIR' ? `--receipt ${receiptPath} is a folder: give the receipt's JSON file.` : `Receipt not found: ${receiptPath}`, { cause: e });
   });
   const receipt = parseReceipt(receiptBytes.toString('utf8'));
 
@@ -91,12 +116,14 @@ export async function verifyFiles(opts: VerifyOptions): Promise<VerifyReport> {
     meter.fileDone();
   }
 
-  const offline = verifyReceiptOffline(receipt, observed, matchBy);
+  const scope = matchBy === 'path' ? subfolderScope(observed, receipt.files.map((f) => f.path)) : '';
+  const scoped = scope === '' ? observed : observed.map((o) => ({ ...o, path: `${scope}${o.path}` }));
+  const offline = verifyReceiptOffline(receipt, scoped, matchBy, scope);
   let chain: ChainCheck;
   if (opts.offline) {
     chain = { check: { status: 'skipped', message: 'Not checked (offline): the anchor on the chain and its time are NOT verified.' }, supersededBy: null };
   } else if (opts.chain === null) {
-    chain = { check: { status: 'fail', code: 'CHAIN_FAILED', message: `No RPC endpoint for chain ${receipt.network.chainId} (${receipt.network.name}); pass --rpc <url>, or --offline.` }, supersededBy: null };
+    chain = { check: { status: 'fail', code: 'CHAIN_FAILED', message: `No RPC endpoint for chain ${receipt.network.chainId} (${receipt.network.name}); pass --rpc <url>, or --offline.` }, supersededBy: null, unreachable: true };
   } else {
     chain = await opts.chain.verifyAnchor(receipt);
   }
@@ -133,6 +160,8 @@ export async function verifyFiles(opts: VerifyOptions): Promise<VerifyReport> {
     summary = `${matched} file(s) match the dataset "${receipt.title}", which existed no later than ${when} (block ${receipt.anchor.blockNumber} on ${receipt.network.name}) and was signed by ${names}.${receipt.network.local ? ' This anchor is on a LOCAL devnet and proves nothing to third parties.' : ''}${chain.supersededBy === null ? '' : ` A newer version exists (root ${chain.supersededBy}).`}`;
   } else if (ok) {
     summary = `${matched} file(s) match the receipt and its signatures; the chain was NOT checked (offline), so the time ${when} is unproven.`;
+  } else if (chain.unreachable === true && !anyFail && unverifiedAuthors.length === 0 && matched > 0) {
+    summary = `Could not check the chain (${chain.check.message}). The ${matched} file(s), the Merkle proofs and the signatures match the receipt; run again when the chain is reachable, or use --offline.`;
   } else {
     const failedFiles = offline.files.filter((f) => f.status === 'fail' || f.status === 'missing').length;
     const reasons = [
@@ -143,12 +172,15 @@ export async function verifyFiles(opts: VerifyOptions): Promise<VerifyReport> {
       authors.some((a) => a.signature.status === 'skipped') ? 'an author signature could not be checked offline (contract wallet?)' : '',
       chain.check.status === 'fail' ? `the chain check failed (${chain.check.message})` : '',
       matched === 0 && failedFiles === 0 ? 'no file of the receipt was given' : '',
+      matched === 0 && offline.files.some((f) => f.status === 'unlisted') ? 'none of these files is in this receipt: is it the receipt of another dataset?' : '',
+      offline.files.some((f) => f.status === 'unlisted') ? `${offline.files.filter((f) => f.status === 'unlisted').length} file(s) are not part of the notarized dataset` : '',
     ].filter((s) => s !== '');
     summary = `Verification failed: ${reasons.join('; ')}.`;
   }
 
   return {
     ok,
+    incomplete: !ok && chain.unreachable === true,
     offline: opts.offline,
     summary,
     receipt: {

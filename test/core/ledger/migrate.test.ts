@@ -33,7 +33,23 @@ describe('migrate', () => {
     expect(schemaVersion(db)).toBe(0);
     expect(migrate(db, MIGRATIONS)).toEqual(MIGRATIONS.map((m) => m.version));
     expect(schemaVersion(db)).toBe(MIGRATIONS.length);
-    expect(tableNames(db)).toEqual(['anchors', 'dataset_authors', 'dataset_files', 'datasets', 'receipts']);
+    expect(tableNames(db)).toEqual([
+      'anchors',
+      // 002-consent
+      'consent_dataset_flags',
+      'consent_dataset_subjects',
+      'consent_derived_datasets',
+      'consent_disease_ancestors',
+      'consent_disease_terms',
+      'consent_log',
+      'consent_log_anchors',
+      'consent_records',
+      'consent_subjects',
+      'dataset_authors',
+      'dataset_files',
+      'datasets',
+      'receipts',
+    ]);
     expect(migrate(db, MIGRATIONS)).toEqual([]);
     expect(schemaVersion(db)).toBe(MIGRATIONS.length);
   });

@@ -3,8 +3,9 @@
  * released ones: databases in the field have already applied them.
  */
 import { migration001 } from './001-initial.ts';
+import { migration002 } from './002-consent.ts';
 import type { Migration } from './types.ts';
 
 export type { Migration } from './types.ts';
 
-export const MIGRATIONS: readonly Migration[] = [migration001];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002];
