@@ -30,6 +30,10 @@ export interface FileVerdict {
   path: string;
   /** 'missing': in the receipt, not given; 'unlisted': given, not in the receipt. */
   status: 'pass' | 'fail' | 'missing' | 'unlisted';
+  /** SHA-256 computed from the file the verifier holds (absent when missing). */
+  observedSha256?: string;
+  /** SHA-256 the receipt records (absent when unlisted). */
+  expectedSha256?: string;
   content: Check;
   proof: Check;
 }
@@ -44,6 +48,8 @@ export interface AuthorVerdict {
 
 export interface OfflineVerdict {
   receipt: { manifest: Check; root: Check };
+  /** Values recomputed from the receipt's own data, to compare by hand (RECEIPT.md §4). */
+  computed: { manifestDigest: string; root: string | null };
   authors: AuthorVerdict[];
   files: FileVerdict[];
   /** The typed-data message all authors signed. */
@@ -117,10 +123,12 @@ export function verifyReceiptOffline(receipt: Receipt, observed: readonly Observ
   const { check: manifestCheck, manifest } = checkManifest(receipt);
 
   let rootCheck: Check;
+  let computedRoot: string | null = null;
   if (manifest === undefined) {
     rootCheck = skipped('The Merkle root was not recomputed: the manifest is invalid.');
   } else {
     const { root } = buildDatasetTree(manifest.files.map((f) => [f.salt, f.sha256]));
+    computedRoot = root;
     rootCheck = root === receipt.root
       ? pass(`All ${manifest.files.length} files together give the anchored Merkle root.`)
       : fail('PROOF_INVALID', `The files of the manifest give the Merkle root ${root}, not the receipt's ${receipt.root}.`);
@@ -159,6 +167,7 @@ export function verifyReceiptOffline(receipt: Receipt, observed: readonly Observ
       files.push({
         path: o.path,
         status: matchBy === 'path' ? 'unlisted' : 'fail',
+        observedSha256: o.sha256,
         content: matchBy === 'path'
           ? skipped('This file is not part of the notarized dataset.')
           : fail('HASH_MISMATCH', 'No file with this content is in the receipt.'),
@@ -174,7 +183,7 @@ export function verifyReceiptOffline(receipt: Receipt, observed: readonly Observ
     const proof = proofOk
       ? pass('The Merkle proof links this file to the anchored root.')
       : fail('PROOF_INVALID', 'The Merkle proof in the receipt does not lead to the anchored root.');
-    files.push({ path: entry.path, status: content.status === 'pass' && proof.status === 'pass' ? 'pass' : 'fail', content, proof });
+    files.push({ path: entry.path, status: content.status === 'pass' && proof.status === 'pass' ? 'pass' : 'fail', observedSha256: o.sha256, expectedSha256: entry.sha256, content, proof });
   }
   if (matchBy === 'path') {
     // `scope`: a sub-folder of the dataset was given; only files under it can be missing.
@@ -183,6 +192,7 @@ export function verifyReceiptOffline(receipt: Receipt, observed: readonly Observ
         files.push({
           path: f.path,
           status: 'missing',
+          expectedSha256: f.sha256,
           content: fail('NOT_FOUND', 'This notarized file was not found in the given folder.'),
           proof: skipped('Not checked: file missing.'),
         });
@@ -190,5 +200,5 @@ export function verifyReceiptOffline(receipt: Receipt, observed: readonly Observ
     }
   }
 
-  return { receipt: { manifest: manifestCheck, root: rootCheck }, authors, files, message, digest };
+  return { receipt: { manifest: manifestCheck, root: rootCheck }, computed: { manifestDigest: manifestDigest(receipt.manifest), root: computedRoot }, authors, files, message, digest };
 }

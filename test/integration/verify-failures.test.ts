@@ -132,6 +132,8 @@ describe('verification failures are distinct and clear', () => {
 
   it('the EIP-712 digest in the report is the one the registry domain gives', async () => {
     const report = await notarium.verify({ inputs: [folder], receipt: a.receiptPath, offline: true });
+    expect(report.computed).toEqual({ manifestDigest: receipt.manifestDigest, root: receipt.root });
+    expect(report.files.every((f) => f.observedSha256 !== undefined && f.observedSha256 === f.expectedSha256)).toBe(true);
     expect(report.digest).toBe(
       TypedDataEncoder.hash({ name: 'Notarium', version: '1', chainId: 31337n, verifyingContract: receipt.contract }, { Notarization: [
         { name: 'root', type: 'bytes32' }, { name: 'manifestDigest', type: 'bytes32' }, { name: 'title', type: 'string' }, { name: 'authors', type: 'address[]' }, { name: 'supersedes', type: 'bytes32' },

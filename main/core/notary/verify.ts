@@ -60,6 +60,8 @@ export interface VerifyReport {
   files: FileVerdict[];
   /** EIP-712 digest the authors signed. */
   digest: string;
+  /** Manifest digest and Merkle root recomputed from the receipt (compare with receipt.manifestDigest / root). */
+  computed: { manifestDigest: string; root: string | null };
 }
 
 export interface VerifyOptions {
@@ -201,5 +203,6 @@ export async function verifyFiles(opts: VerifyOptions): Promise<VerifyReport> {
     authors,
     files: offline.files,
     digest: offline.digest,
+    computed: offline.computed,
   };
 }
