@@ -1,0 +1,19 @@
+/**
+ * Writes the network part of a data folder's `settings.json` (read by
+ * main/core/settings.ts), validated by the same schema, atomically (temp file + rename).
+ */
+import { randomUUID } from 'node:crypto';
+import { rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { readSettings, settingsSchema, type Settings } from '../../core/settings.ts';
+
+/** Replaces `network` in `<dataDir>/settings.json` (undefined: back to the embedded devnet). */
+export async function writeNetworkSettings(dataDir: string, network: Settings['network']): Promise<Settings> {
+  const current = await readSettings(dataDir);
+  const next = settingsSchema.parse(network === undefined ? { ...current, network: undefined } : { ...current, network });
+  const file = path.join(dataDir, 'settings.json');
+  const tmp = `${file}.${randomUUID()}.tmp`;
+  await writeFile(tmp, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+  await rename(tmp, file);
+  return next;
+}

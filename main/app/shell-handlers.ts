@@ -1,0 +1,75 @@
+/**
+ * The full handler table of the contract as the shell serves it: core operations are
+ * forwarded to the core worker (CoreHost), desktop operations go to ports (dialogs,
+ * keychain, external links, report saving). The Electron shell and the test bridge build
+ * it with different ports; neither adds logic of its own. Imports no Electron.
+ */
+import { NotariumError } from '../../shared/errors.ts';
+import { toNotariumError, type CallContext, type Handlers, type OperationName, type ParsedRequestOf, type Status } from '../../shared/api/index.ts';
+import type { PassphraseKeychain } from './keychain.ts';
+import { isSafeExternalUrl } from './guards.ts';
+
+/** The core, as the shell reaches it (CoreHost). */
+export interface CorePort {
+  call(op: string, request: unknown, callId?: string): Promise<{ ok: true; value: unknown } | { ok: false; error: { code: string; message: string; details?: Record<string, unknown> } }>;
+}
+
+/** What only a desktop can do. */
+export interface ShellPorts {
+  /** null where there is no OS keychain (test bridge). */
+  keychain: PassphraseKeychain | null;
+  pickPaths(purpose: ParsedRequestOf<'pickPaths'>['purpose']): Promise<string[]>;
+  /** Saves the report; returns the path, or null when the user cancelled. */
+  saveReport(req: ParsedRequestOf<'saveReport'>): Promise<string | null>;
+  /** Opens an already-checked https URL in the OS browser. */
+  openExternal(url: string): Promise<void>;
+}
+
+async function forward(core: CorePort, op: OperationName, req: unknown, ctx: CallContext): Promise<unknown> {
+  const outcome = await core.call(op, req, ctx.callId);
+  if (!outcome.ok) throw toNotariumError(outcome.error as Parameters<typeof toNotariumError>[0]);
+  return outcome.value;
+}
+
+export function createShellHandlers(core: CorePort, ports: ShellPorts): Handlers {
+  const fwd = <K extends OperationName>(op: K) => (req: ParsedRequestOf<K>, ctx: CallContext) => forward(core, op, req, ctx);
+  return {
+    status: async (req, ctx) => {
+      const status = (await forward(core, 'status', req, ctx)) as Status;
+      return ports.keychain === null ? status : { ...status, keychain: await ports.keychain.info() };
+    },
+    createAccount: async (req, ctx) => {
+      const account = await forward(core, 'createAccount', { passphrase: req.passphrase }, ctx);
+      if (req.remember) await rememberOrExplain(ports, req.passphrase);
+      return account;
+    },
+    unlock: async (req, ctx) => {
+      const account = await forward(core, 'unlock', { passphrase: req.passphrase }, ctx);
+      if (req.remember) await rememberOrExplain(ports, req.passphrase);
+      return account;
+    },
+    lock: async (req, ctx) => {
+      await ports.keychain?.forget();
+      return forward(core, 'lock', req, ctx);
+    },
+    listDatasets: fwd('listDatasets'),
+    inspectInputs: fwd('inspectInputs'),
+    notarize: fwd('notarize'),
+    verify: fwd('verify'),
+    retrieve: fwd('retrieve'),
+    cancel: fwd('cancel'),
+    setNetwork: fwd('setNetwork'),
+    pickPaths: async (req) => ({ paths: await ports.pickPaths(req.purpose) }),
+    saveReport: async (req) => ({ path: await ports.saveReport(req) }),
+    openExternal: async (req) => {
+      if (!isSafeExternalUrl(req.url)) throw new NotariumError('FORBIDDEN', 'Only public https links are opened in your browser.');
+      await ports.openExternal(req.url);
+      return { opened: true };
+    },
+  };
+}
+
+async function rememberOrExplain(ports: ShellPorts, passphrase: string): Promise<void> {
+  if (ports.keychain === null) throw new NotariumError('KEYCHAIN_REFUSED', 'Your account is unlocked, but there is no OS keychain here to remember the passphrase.');
+  await ports.keychain.store(passphrase);
+}

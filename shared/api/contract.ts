@@ -1,0 +1,132 @@
+/**
+ * THE operation table of Notarium's API: name → request schema → response schema →
+ * error codes it may answer with. From this one table come the preload's
+ * `window.notarium` (main/app/preload.ts), the main-process IPC registration
+ * (main/app/ipc.ts), the core worker's dispatch (main/app/core-host) and the test
+ * bridge (main/bridge). Adding an operation here is the only way to add one.
+ *
+ * `host` says which side implements it: 'core' runs in the worker hosting the services
+ * (main/core); 'shell' needs the desktop (dialogs, keychain, external links, PDF) and is
+ * implemented by the Electron shell — and, differently, by the test bridge.
+ * `progress: true` operations take a call id and stream progress events; they can be cancelled.
+ */
+import { z } from 'zod';
+import type { ErrorCode } from '../errors.ts';
+import { notarizeRequestSchema, passphraseSchema, retrieveRequestSchema, rpcUrlSchema, verifyRequestSchema } from './schemas.ts';
+import { callIdSchema } from './progress.ts';
+import {
+  accountSchema,
+  datasetSummarySchema,
+  inputsReviewSchema,
+  networkInfoSchema,
+  notarizeResultSchema,
+  retrieveResultSchema,
+  statusSchema,
+  verifyReportSchema,
+} from './responses.ts';
+
+export interface OperationSpec<Req extends z.ZodType = z.ZodType, Res extends z.ZodType = z.ZodType> {
+  request: Req;
+  response: Res;
+  /** Codes this operation may fail with, besides INVALID_INPUT, FORBIDDEN and INTERNAL (any operation). */
+  errors: readonly ErrorCode[];
+  host: 'core' | 'shell';
+  progress: boolean;
+}
+
+function op<Req extends z.ZodType, Res extends z.ZodType>(spec: OperationSpec<Req, Res>): OperationSpec<Req, Res> {
+  return spec;
+}
+
+const empty = z.strictObject({});
+
+export const unlockRequestSchema = z.strictObject({
+  passphrase: passphraseSchema,
+  /** Keep the passphrase in the OS keychain (Electron safeStorage) to unlock at the next start. */
+  remember: z.boolean().default(false),
+});
+
+export const inspectInputsRequestSchema = z.strictObject({
+  inputs: z.array(z.string().min(1)).min(1, 'give at least one file or folder').max(10_000),
+});
+
+export const setNetworkRequestSchema = z.discriminatedUnion('mode', [
+  z.strictObject({ mode: z.literal('devnet') }),
+  z.strictObject({
+    mode: z.literal('rpc'),
+    name: z.string().trim().min(1).max(100),
+    rpcUrl: rpcUrlSchema,
+    /** EIP-155 chain id the endpoint must report (checked before saving). */
+    chainId: z.number().int().positive(),
+    /** NotaryRegistry address on that chain. */
+    registry: z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'expected the NotaryRegistry address (0x + 40 hex digits)'),
+    registryDeployBlock: z.number().int().nonnegative().optional(),
+  }),
+]);
+
+/** What a file dialog is for: decides its title, filters and whether it picks files or a folder. */
+export const PICK_PURPOSES = ['notarize-files', 'notarize-folder', 'verify-files', 'verify-folder', 'receipt', 'retrieve-destination'] as const;
+export const pickPathsRequestSchema = z.strictObject({ purpose: z.enum(PICK_PURPOSES) });
+
+/** Largest report HTML accepted for saving, characters (a 100,000-file report stays far below). */
+export const MAX_REPORT_HTML = 64 * 1024 * 1024;
+
+export const saveReportRequestSchema = z.strictObject({
+  html: z.string().min(1).max(MAX_REPORT_HTML),
+  format: z.enum(['html', 'pdf']),
+  /** File name proposed in the save dialog. */
+  suggestedName: z.string().regex(/^[\w.-]{1,120}$/, 'expected a plain file name'),
+});
+
+export const openExternalRequestSchema = z.strictObject({ url: z.string().max(2048) });
+
+export const OPERATIONS = {
+  /** Data folder, account, lock state, keychain, network, IPFS. Never fails for a missing account. */
+  status: op({ request: empty, response: statusSchema, errors: ['LEDGER_FAILED'], host: 'shell', progress: false }),
+  /** Creates the account under a new passphrase and unlocks it. */
+  createAccount: op({ request: unlockRequestSchema, response: accountSchema, errors: ['ACCOUNT_EXISTS', 'KEYCHAIN_REFUSED'], host: 'shell', progress: false }),
+  /** Checks the passphrase and keeps it for this session (and in the keychain if asked). */
+  unlock: op({ request: unlockRequestSchema, response: accountSchema, errors: ['ACCOUNT_MISSING', 'WRONG_PASSPHRASE', 'KEYCHAIN_REFUSED'], host: 'shell', progress: false }),
+  /** Forgets the passphrase, in memory and in the keychain. */
+  lock: op({ request: empty, response: z.object({ locked: z.literal(true) }), errors: [], host: 'shell', progress: false }),
+  listDatasets: op({ request: empty, response: z.array(datasetSummarySchema), errors: ['LEDGER_FAILED'], host: 'core', progress: false }),
+  /** The notarize wizard's review step: what would be notarized, with warnings. Reads no content. */
+  inspectInputs: op({ request: inspectInputsRequestSchema, response: inputsReviewSchema, errors: ['NOT_FOUND'], host: 'core', progress: false }),
+  notarize: op({
+    request: notarizeRequestSchema,
+    response: notarizeResultSchema,
+    errors: ['ACCOUNT_MISSING', 'ACCOUNT_LOCKED', 'WRONG_PASSPHRASE', 'NOT_FOUND', 'ALREADY_EXISTS', 'CANCELLED', 'IPFS_FAILED', 'CRYPTO_FAILED', 'CHAIN_FAILED', 'CHAIN_ID_MISMATCH', 'ANCHOR_PENDING', 'ALREADY_ANCHORED', 'DEVNET_LOCKED', 'LEDGER_FAILED', 'UNSAFE_PATH'],
+    host: 'core',
+    progress: true,
+  }),
+  verify: op({ request: verifyRequestSchema, response: verifyReportSchema, errors: ['NOT_FOUND', 'RECEIPT_INVALID', 'CANCELLED'], host: 'core', progress: true }),
+  retrieve: op({
+    request: retrieveRequestSchema,
+    response: retrieveResultSchema,
+    errors: ['ACCOUNT_LOCKED', 'NOT_FOUND', 'WRONG_PASSPHRASE', 'AGE_DECRYPT_FAILED', 'UNSAFE_PATH', 'HASH_MISMATCH', 'CID_MISMATCH', 'IPFS_FAILED', 'RECEIPT_INVALID', 'CANCELLED'],
+    host: 'core',
+    progress: true,
+  }),
+  /** Cancels a running progress operation by its call id; a cancelled notarization leaves no dataset behind. */
+  cancel: op({ request: z.strictObject({ callId: callIdSchema }), response: z.object({ cancelled: z.boolean() }), errors: [], host: 'core', progress: false }),
+  /** Embedded devnet, or an RPC endpoint whose chain id is checked before it is saved. */
+  setNetwork: op({ request: setNetworkRequestSchema, response: networkInfoSchema, errors: ['CHAIN_FAILED', 'CHAIN_ID_MISMATCH'], host: 'core', progress: false }),
+  /** Native file/folder dialog; `paths` is empty when the user cancels. */
+  pickPaths: op({ request: pickPathsRequestSchema, response: z.object({ paths: z.array(z.string()) }), errors: [], host: 'shell', progress: false }),
+  /** Saves a verification report (HTML, or PDF rendered from the same HTML); `path` is null when the user cancels. */
+  saveReport: op({ request: saveReportRequestSchema, response: z.object({ path: z.string().nullable() }), errors: [], host: 'shell', progress: false }),
+  /** Opens an https link (e.g. a block explorer) in the user's browser, after a URL check. */
+  openExternal: op({ request: openExternalRequestSchema, response: z.object({ opened: z.boolean() }), errors: [], host: 'shell', progress: false }),
+} as const;
+
+export type Operations = typeof OPERATIONS;
+export type OperationName = keyof Operations;
+export type RequestOf<K extends OperationName> = z.input<Operations[K]['request']>;
+export type ParsedRequestOf<K extends OperationName> = z.output<Operations[K]['request']>;
+export type ResponseOf<K extends OperationName> = z.output<Operations[K]['response']>;
+
+export const OPERATION_NAMES = Object.keys(OPERATIONS) as OperationName[];
+
+export function isOperationName(name: unknown): name is OperationName {
+  return typeof name === 'string' && Object.hasOwn(OPERATIONS, name);
+}
