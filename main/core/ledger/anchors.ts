@@ -24,6 +24,7 @@ export class AnchorTable {
   private readonly upsertStmt;
   private readonly confirmStmt;
   private readonly listPendingStmt;
+  private readonly confirmationsStmt;
 
   constructor(db: BetterSqlite3.Database) {
     this.db = db;
@@ -51,9 +52,17 @@ export class AnchorTable {
       `UPDATE anchors SET status = 'confirmed', block_number = ?, block_hash = ?, block_time = ?, confirmations = ?,
          updated_at = ? ${where}`,
     );
+    this.confirmationsStmt = db.prepare<[], { root: string; confirmations: number }>(
+      `SELECT root, max(confirmations) AS confirmations FROM anchors WHERE status = 'confirmed' GROUP BY root`,
+    );
     this.listPendingStmt = db.prepare<[], PendingAnchor>(
       `SELECT ${PENDING_COLUMNS} FROM anchors WHERE status IN ('pending', 'mined') ORDER BY created_at, nonce`,
     );
+  }
+
+  /** Confirmations recorded when each root's anchor was confirmed, by root. */
+  confirmationsByRoot(): Map<string, number> {
+    return new Map(this.confirmationsStmt.all().map((r) => [r.root, r.confirmations]));
   }
 
   getPending(chainId: string, contract: string, root: string): PendingAnchor | undefined {

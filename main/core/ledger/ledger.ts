@@ -145,6 +145,11 @@ export class Ledger implements LedgerReader, LedgerWriter {
   }
 
   /** The most recent receipt of a dataset. */
+  /** Path of the newest receipt of every dataset that has one, by dataset id. */
+  latestReceiptPaths(): Map<string, string> {
+    return this.receipts.latestPaths();
+  }
+
   latestReceipt(datasetId: string): ReceiptRecord | undefined {
     return this.receipts.latest(datasetId);
   }
@@ -155,6 +160,11 @@ export class Ledger implements LedgerReader, LedgerWriter {
   }
 
   /** The anchor with its confirmation details. */
+  /** Confirmations recorded at confirmation time, by root (one query for the whole list). */
+  anchorConfirmationsByRoot(): Map<string, number> {
+    return this.anchors.confirmationsByRoot();
+  }
+
   getAnchor(chainId: string, contract: string, root: string): AnchorRecord | undefined {
     return this.anchors.get(chainId, contract, root);
   }

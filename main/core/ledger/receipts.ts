@@ -13,11 +13,17 @@ export class ReceiptTable {
   private readonly db: BetterSqlite3.Database;
   private readonly insertStmt;
   private readonly latestStmt;
+  private readonly latestPathsStmt;
 
   constructor(db: BetterSqlite3.Database) {
     this.db = db;
     this.insertStmt = db.prepare<[string, string, string, string, number], ReceiptRecord>(
       `INSERT INTO receipts (dataset_id, path, sha256, json, created_at) VALUES (?, ?, ?, ?, ?) RETURNING ${COLUMNS}`,
+    );
+    // The newest receipt path of every dataset, without reading the receipts' JSON.
+    this.latestPathsStmt = db.prepare<[], { datasetId: string; path: string }>(
+      `SELECT dataset_id AS datasetId, path FROM receipts r
+       WHERE id = (SELECT id FROM receipts WHERE dataset_id = r.dataset_id ORDER BY created_at DESC, id DESC LIMIT 1)`,
     );
     this.latestStmt = db.prepare<[string], ReceiptRecord>(
       `SELECT ${COLUMNS} FROM receipts WHERE dataset_id = ? ORDER BY created_at DESC, id DESC LIMIT 1`,
@@ -34,6 +40,10 @@ export class ReceiptTable {
     } catch (cause) {
       throw toLedgerError(cause, { action: 'add receipt', details: { datasetId: receipt.datasetId } });
     }
+  }
+
+  latestPaths(): Map<string, string> {
+    return new Map(this.latestPathsStmt.all().map((r) => [r.datasetId, r.path]));
   }
 
   latest(datasetId: string): ReceiptRecord | undefined {
