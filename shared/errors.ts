@@ -35,6 +35,10 @@ export const ERROR_CODES = [
   // consent (docs/CONSENT.md): a gate refused the use, or needs a named person's recorded override
   'CONSENT_DENIED',
   'CONSENT_REVIEW_REQUIRED',
+  // chain: the account cannot pay the quoted worst-case fee (nothing was signed)
+  'INSUFFICIENT_FUNDS',
+  // managed settings (lab policy, docs/SECURITY.md): the machine's policy forbids this operation
+  'POLICY_DENIED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -9,6 +9,7 @@ import type { Notarium, NotarizeResult } from '../core/notarium.ts';
 import { printResult } from './output.ts';
 import { readPassphrase } from './passphrase.ts';
 import { progressPrinter } from './progress.ts';
+import { feeConfirmation } from './chain-commands.ts';
 
 type Run = (cmd: Command, fn: (n: Notarium, g: { json?: boolean }) => Promise<number | undefined>) => Promise<void>;
 
@@ -109,6 +110,7 @@ export function registerCoauthorCommands(program: Command, run: Run): void {
   const anchorAction = (supersede: boolean) => async (a: string, b: string | Record<string, unknown>, c: Record<string, unknown> | Command, d?: Command): Promise<void> => {
     const [oldReceipt, draftFile, o, cmd] = supersede ? [a, b as string, c as Record<string, unknown>, d as Command] : [undefined, a, b as Record<string, unknown>, c as Command];
     await run(cmd, async (n, g) => {
+      const confirmFee = feeConfirmation(n, { yes: o['yes'] === true, json: g.json === true });
       const passphrase = await readPassphrase('Passphrase: ');
       const confirmations = Number(o['confirmations']);
       if (!Number.isInteger(confirmations) || confirmations < 0 || confirmations > 100) throw new NotariumError('INVALID_INPUT', '--confirmations must be an integer from 0 to 100.');
@@ -117,6 +119,7 @@ export function registerCoauthorCommands(program: Command, run: Run): void {
         confirmations,
         ...(o['receiptOut'] === undefined ? {} : { receiptOut: o['receiptOut'] as string }),
         ...(oldReceipt === undefined ? {} : { supersedesReceipt: oldReceipt }),
+        ...(confirmFee === undefined ? {} : { confirmFee }),
       });
       printResult(g.json === true, r, () => anchoredText(r));
       return undefined;
@@ -130,6 +133,7 @@ export function registerCoauthorCommands(program: Command, run: Run): void {
     .option('-s, --signatures <files...>', 'signature files from the co-authors')
     .option('--confirmations <n>', 'confirmations to wait for', '1')
     .option('-o, --receipt-out <file>', 'where to write the receipt')
+    .option('-y, --yes', 'on a public chain, accept the quoted fee without asking (scripts)', false)
     .action(anchorAction(false));
 
   program
@@ -140,5 +144,6 @@ export function registerCoauthorCommands(program: Command, run: Run): void {
     .option('-s, --signatures <files...>', 'signature files from the co-authors')
     .option('--confirmations <n>', 'confirmations to wait for', '1')
     .option('-o, --receipt-out <file>', 'where to write the receipt')
+    .option('-y, --yes', 'on a public chain, accept the quoted fee without asking (scripts)', false)
     .action(anchorAction(true));
 }

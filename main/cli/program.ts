@@ -14,6 +14,10 @@ import { readPassphrase } from './passphrase.ts';
 import { progressPrinter } from './progress.ts';
 import { formatVerifyReport } from './verify-report.ts';
 import { registerCoauthorCommands } from './coauthor.ts';
+import { registerIpfsCommands } from './ipfs-commands.ts';
+import { feeConfirmation, registerChainCommands } from './chain-commands.ts';
+import { registerSettingsCommands, warnAboutManagedSettings } from './settings-commands.ts';
+import { registerAccountCommands } from './account-commands.ts';
 
 interface GlobalOpts {
   dataDir?: string;
@@ -31,6 +35,7 @@ async function run(cmd: Command, fn: (n: Notarium, g: GlobalOpts) => Promise<num
   let notarium: Notarium | undefined;
   try {
     notarium = await Notarium.open(serviceOptions(g));
+    warnAboutManagedSettings(cmd, notarium, g.json === true);
     const code = await fn(notarium, g);
     process.exitCode = code ?? EXIT.ok;
   } catch (e) {
@@ -115,6 +120,7 @@ export function buildProgram(): Command {
     .option('-r, --recipient <age1…>', 'also encrypt to this age recipient (repeatable)', collect, [])
     .addOption(new Option('--confirmations <n>', 'confirmations to wait for').default('1'))
     .option('-o, --receipt-out <file>', 'where to write the receipt (default: next to the inputs)')
+    .option('-y, --yes', 'on a public chain, accept the quoted fee without asking (scripts); the quote is still printed', false)
     .action(async (inputs: string[], o: Record<string, unknown>, cmd: Command) => {
       await run(cmd, async (n, g) => {
         const req = parseRequest(notarizeRequestSchema, {
@@ -127,9 +133,10 @@ export function buildProgram(): Command {
           confirmations: Number(o['confirmations']),
           ...(o['receiptOut'] === undefined ? {} : { receiptOut: o['receiptOut'] }),
         });
+        const confirmFee = feeConfirmation(n, { yes: o['yes'] === true, json: g.json === true });
         const passphrase = await readPassphrase('Passphrase: ');
         const progress = progressPrinter(g.json !== true);
-        const result = await n.notarize(req, { passphrase, onProgress: progress.onProgress });
+        const result = await n.notarize(req, { passphrase, onProgress: progress.onProgress, ...(confirmFee === undefined ? {} : { confirmFee }) });
         progress.end();
         printResult(g.json === true, result, () =>
           [
@@ -275,6 +282,10 @@ export function buildProgram(): Command {
     });
 
   registerCoauthorCommands(program, run);
+  registerIpfsCommands(program, run);
+  registerChainCommands(program, run);
+  registerSettingsCommands(program, run);
+  registerAccountCommands(program, run);
   registerConsentCommands(program, () => Notarium.open(serviceOptions(program.opts<GlobalOpts>())));
 
   return program;

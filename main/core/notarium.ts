@@ -5,7 +5,7 @@
  * end-to-end test bridge all call this class; it never imports Electron.
  */
 import { constants as fsConstants } from 'node:fs';
-import { access, readFile, stat } from 'node:fs/promises';
+import { access, mkdir, readFile, readdir, stat, unlink } from 'node:fs/promises';
 import { writeFileAtomic } from './fs/durable-files.ts';
 import path from 'node:path';
 import { CID } from 'multiformats/cid';
@@ -23,11 +23,14 @@ import { Ledger, type DatasetRecord } from './ledger/index.ts';
 // Heavy services (Helia, the EDR devnet, the WASM cipher pool) are imported on first use:
 // `notarium verify --offline` or `notarium datasets` should start in a fraction of a second.
 import type { IpfsBackend } from './ipfs/index.ts';
+import type { HeliaNetworking } from './ipfs/helia-backend.ts';
+import type { SecretStore } from './ipfs/secret-store.ts';
 import type { AgeCipherPool } from './crypto/index.ts';
-import type { DevnetConnection } from './chain/index.ts';
+import type { DevnetConnection, FeeConfirmation } from './chain/index.ts';
 import type { ConsentService } from './consent/index.ts';
 import { DataDirLayout, resolveDataDir } from './paths.ts';
-import { readSettings, type Settings } from './settings.ts';
+import { readSettings, updateSettings, type Settings } from './settings.ts';
+import { applyManagedSettings, assertNetworkAllowed, assertPublicModeAllowed, DEVNET_CHAIN_ID_NUMBER, loadManagedSettings, recipientsWithDefaults, type EffectiveSettings } from './managed-settings/index.ts';
 import { collectInputs } from './notary/inputs.ts';
 import { prepareDataset } from './notary/prepare.ts';
 import { ProgressMeter, type Progress } from './notary/progress.ts';
@@ -47,6 +50,10 @@ export interface NotariumOptions {
   pollIntervalMs?: number;
   /** The age cipher worker module, where a bundler emits it (the desktop app); default next to the crypto service. */
   cipherWorkerUrl?: URL;
+  /** Keychain for the IPFS pinning service token (the desktop app's safeStorage); default: environment (NOTARIUM_PINNING_TOKEN). */
+  secrets?: SecretStore;
+  /** The machine's managed settings file (main/core/managed-settings); default: the OS location. Tests inject a temp file. */
+  managedSettingsFile?: string;
 }
 
 /** An open chain: where anchors go and how to reach it. */
@@ -58,6 +65,12 @@ interface ChainContext {
   registry: string;
   registryDeployBlock: number;
   devnet: DevnetConnection | null;
+  /** Native currency symbol, for fee quotes. */
+  currency: string;
+  /** OP Stack L1 fee oracle, or null. */
+  l1FeeOracle: string | null;
+  /** Fewest confirmations an anchor waits for here (settings, else the preset's default). */
+  minConfirmations: number;
   close(): Promise<void>;
 }
 
@@ -87,6 +100,71 @@ export interface NotarizeCallOptions {
   passphrase: string;
   onProgress?: (p: Progress) => void;
   signal?: AbortSignal;
+  /**
+   * Asked with the node's fee quote before the anchoring transaction is signed; false stops
+   * with CANCELLED, nothing sent (docs/CHAINS.md). Not asked on a local devnet: its ether is
+   * minted by Notarium itself and worth nothing. Without it, a public-chain anchor is sent as quoted.
+   */
+  confirmFee?: FeeConfirmation;
+}
+
+/** An anchoring not finished yet (see Notarium.pendingAnchors). */
+export interface PendingAnchoring {
+  root: string;
+  title: string;
+  network: string;
+  chainId: string;
+  /** 'not-sent': nothing signed yet (fee declined, funds missing, ...); else the tracked transaction's state. */
+  status: 'not-sent' | 'pending' | 'mined' | 'confirmed' | 'failed';
+  txHash: string | null;
+  receiptPath: string;
+}
+
+/** What `notarium deploy` did. */
+export interface DeployRegistryResult {
+  network: string;
+  chainId: string;
+  /** NotaryRegistry address, now in settings.json. */
+  address: string;
+  txHash: string;
+  blockNumber: number;
+  gasUsed: string;
+  settingsPath: string;
+  explorerUrl?: string;
+  /** False when the deployment was signed by an earlier, interrupted run. */
+  quoted: boolean;
+}
+
+/** What is kept in `<data-dir>/anchoring/<root>.json` from the moment an anchoring starts until its receipt is written. */
+interface AnchoringJob {
+  format: 'notarium-anchoring/1';
+  draft: Draft;
+  signatures: string[];
+  receiptPath: string;
+  confirmations: number;
+}
+
+/** What a draft asks its authors to sign, and who has (see Notarium.draftStatus). */
+export interface DraftStatus {
+  draftPath: string;
+  title: string;
+  root: string;
+  /** EIP-712 digest every author signs. */
+  digest: string;
+  network: { name: string; chainId: string; local: boolean };
+  contract: string;
+  /** Root of the version this draft replaces, or null. */
+  supersedes: string | null;
+  fileCount: number;
+  /** bytes */
+  totalBytes: number;
+  authors: (ManifestAuthor & { state: 'signed' | 'invalid' | 'missing' | 'submitter'; signatureFile: string | null; problem: string | null })[];
+  /** Signature files that sign another draft, come from a non-author, or cannot be read. */
+  problems: { file: string; message: string }[];
+  /** Every author has signed, or is this account (which signs when it anchors). */
+  complete: boolean;
+  /** This account's address when it is one of the authors. */
+  you: string | null;
 }
 
 export interface DatasetSummary {
@@ -98,6 +176,10 @@ export interface DatasetSummary {
   totalBytes: number;
   createdAt: number;
   receiptPath: string | null;
+  /** Confirmations recorded when the anchor was confirmed (null: not anchored). */
+  confirmations: number | null;
+  /** Root of a newer version notarized from this ledger, or null. */
+  supersededBy: string | null;
 }
 
 /** ERC-1271 `isValidSignature` magic value (bytes4(keccak256("isValidSignature(bytes32,bytes)"))). */
@@ -157,6 +239,7 @@ export class Notarium {
   readonly #opts: NotariumOptions;
   readonly #accounts: AccountStore;
   #settings: Settings | undefined;
+  #effective: EffectiveSettings | undefined;
   #ledger: Ledger | undefined;
   #ipfs: Promise<IpfsBackend> | undefined;
   #pool: Promise<AgeCipherPool> | undefined;
@@ -177,8 +260,27 @@ export class Notarium {
     if (st !== null && !st.isDirectory()) throw new NotariumError('INVALID_INPUT', `The data folder ${layout.root} is not a folder.`);
     await layout.ensure();
     const n = new Notarium(layout, opts);
-    n.#settings = await readSettings(layout.root);
+    // Issue 6: the lab's managed settings win over settings.json, key section by section.
+    n.#effective = applyManagedSettings(await readSettings(layout.root), await loadManagedSettings(opts.managedSettingsFile === undefined ? {} : { file: opts.managedSettingsFile }));
+    n.#settings = n.#effective.settings;
     return n;
+  }
+
+  /** settings.json with the lab's managed settings over them: locked keys, policy, warnings about the managed file. */
+  get effectiveSettings(): EffectiveSettings {
+    return this.#effective as EffectiveSettings;
+  }
+
+  /**
+   * Refuses anchoring on a chain the managed settings do not allow (default: where anchors
+   * would go now, from settings, without connecting).
+   * @throws NotariumError('POLICY_DENIED')
+   */
+  #assertAnchoringAllowed(chainId?: bigint, name?: string): void {
+    const devnet = this.#usesDevnet();
+    const id = chainId ?? (devnet ? BigInt(DEVNET_CHAIN_ID_NUMBER) : this.#settings?.network === undefined ? null : BigInt(this.#settings.network.chainId));
+    if (id === null) return;
+    assertNetworkAllowed(this.effectiveSettings.policy, id, name ?? (devnet ? 'the embedded devnet' : (this.#settings?.network?.name ?? 'this network')), this.effectiveSettings.managed.file);
   }
 
   /** Releases every opened resource. Idempotent. */
@@ -201,8 +303,11 @@ export class Notarium {
     return this.#ledger;
   }
 
-  #ipfsNode(): Promise<IpfsBackend> {
-    this.#ipfs ??= import('./ipfs/index.ts').then(({ HeliaBackend }) => HeliaBackend.open(this.layout.ipfsDir));
+  /** The IPFS backend chosen in settings (docs/IPFS.md); `networking` overrides the embedded node's. */
+  #ipfsNode(networking?: HeliaNetworking): Promise<IpfsBackend> {
+    this.#ipfs ??= import('./ipfs/open-backend.ts').then(({ openIpfsBackend }) =>
+      openIpfsBackend({ folder: this.layout.ipfsDir, settings: this.#settings?.ipfs, secrets: this.#opts.secrets, env: this.#opts.env ?? process.env, networking }),
+    );
     return this.#ipfs;
   }
 
@@ -228,23 +333,32 @@ export class Notarium {
   }
 
   async #openChain(): Promise<ChainContext> {
-    const { connectDevnet, connectRpc, networkByChainId } = await import('./chain/index.ts');
+    const { connectDevnet, connectRpc, resolveNetwork, NETWORKS } = await import('./chain/index.ts');
     const net = this.#settings?.network;
     const rpc = this.#opts.rpc ?? net?.rpcUrl;
     if (rpc !== undefined) {
       if (net?.chainId === undefined || net.registry === undefined) {
-        throw new NotariumError('INVALID_INPUT', `To anchor through ${rpc}, set network.chainId and network.registry (the NotaryRegistry address) in ${path.join(this.layout.root, 'settings.json')}.`);
+        throw new NotariumError('INVALID_INPUT', `To anchor through ${rpc}, set network.chainId and network.registry (the NotaryRegistry address) in ${path.join(this.layout.root, 'settings.json')}, or deploy one: notarium deploy --network <name> --rpc <url>.`);
+      }
+      let preset;
+      try {
+        preset = resolveNetwork(net.name, net.chainId);
+      } catch (e) {
+        throw new NotariumError(isNotariumError(e) ? e.code : 'INVALID_INPUT', `${path.join(this.layout.root, 'settings.json')}: ${(e as Error).message}.`, { cause: e, ...(isNotariumError(e) && e.details !== undefined ? { details: e.details } : {}) });
       }
       const provider = await connectRpc(rpc, net.chainId, { pollingIntervalMs: this.#opts.pollIntervalMs ?? 4000 });
-      const preset = networkByChainId(net.chainId);
       return {
-        name: preset?.name ?? net.name,
+        name: preset.id === 'custom' ? net.name : preset.name,
         chainId: BigInt(net.chainId),
-        local: false,
+        // A devnet served over HTTP (`notarium devnet`) is still local: its receipts must say so.
+        local: preset.local,
         provider,
         registry: net.registry,
         registryDeployBlock: net.registryDeployBlock ?? 0,
         devnet: null,
+        currency: preset.currency,
+        l1FeeOracle: preset.l1FeeOracle,
+        minConfirmations: Math.max(1, net.confirmations ?? preset.defaultConfirmations),
         close: async () => provider.destroy(),
       };
     }
@@ -257,6 +371,9 @@ export class Notarium {
       registry: devnet.registry,
       registryDeployBlock: 0,
       devnet,
+      currency: NETWORKS.devnet.currency,
+      l1FeeOracle: null,
+      minConfirmations: 1,
       close: () => devnet.close(),
     };
   }
@@ -342,6 +459,7 @@ export class Notarium {
     const signature = await account.wallet.signTypedData(notaryDomain(BigInt(drafted.draft.network.chainId), drafted.draft.contract), NOTARIZATION_TYPES, draftMessage(drafted.draft));
     const result = await this.#anchorDraft(drafted.draft, [signature], account.wallet, {
       confirmations: req.confirmations,
+      ...(call.confirmFee === undefined ? {} : { confirmFee: call.confirmFee }),
       receiptPath: req.receiptOut ?? path.join(drafted.baseDir, `${slug(req.title)}-${drafted.draft.root.slice(2, 10)}.notarium-receipt.json`),
       ...(call.signal === undefined ? {} : { signal: call.signal }),
     });
@@ -395,6 +513,81 @@ export class Notarium {
   }
 
   /**
+   * Co-authoring, between steps 2 and 3: what the draft asks its authors to sign and who
+   * has signed it, from `signatureFiles` and every `*.notarium-signature.json` next to the
+   * draft (files of other drafts there are ignored). Ordinary (ECDSA) signatures are
+   * checked offline; only a signature that is not one asks the chain (ERC-1271 wallet).
+   * An unreadable or foreign signature file is reported in `problems`, never thrown.
+   * @throws NotariumError('NOT_FOUND') for a missing draft, ('INVALID_INPUT') for a malformed one.
+   */
+  async draftStatus(draftFile: string, signatureFiles: readonly string[] = []): Promise<DraftStatus> {
+    const draft = await readDraft(draftFile);
+    const digest = draftDigest(draft);
+    const me = await this.#accounts.readPublic().then((a) => a.address, () => null);
+    const dir = path.dirname(path.resolve(draftFile));
+    const given = new Set(signatureFiles.map((f) => path.resolve(f)));
+    const nearby = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.notarium-signature.json')).map((f) => path.join(dir, f));
+    const problems: DraftStatus['problems'] = [];
+    const found = new Map<string, { file: string; valid: boolean; problem: string | null }>();
+    const contractWalletValid = async (author: string, signature: string): Promise<{ valid: boolean; problem: string | null }> => {
+      try {
+        if (signature.length === 132 && recoverAddress(digest, signature).toLowerCase() === author.toLowerCase()) return { valid: true, problem: null };
+      } catch {
+        // not an ECDSA signature: maybe a contract wallet's (ERC-1271)
+      }
+      try {
+        const chain = await this.#chainContext();
+        if (BigInt(draft.network.chainId) !== chain.chainId) return { valid: false, problem: `not a valid signature of ${author} (a contract wallet's signature can only be checked on chain ${draft.network.chainId})` };
+        return (await this.#signatureValid(chain, author, digest, signature)) ? { valid: true, problem: null } : { valid: false, problem: `not a valid signature of ${author}` };
+      } catch (e) {
+        return { valid: false, problem: `cannot check the signature of ${author} on the chain: ${(e as Error).message}` };
+      }
+    };
+    for (const file of [...new Set([...given, ...nearby])]) {
+      let sig: SignatureFile;
+      try {
+        sig = parseSignatureFile(await readFile(file, 'utf8'));
+      } catch (e) {
+        problems.push({ file, message: isNotariumError(e) ? e.message : `cannot read it: ${(e as Error).message}` });
+        continue;
+      }
+      if (sig.root !== draft.root) {
+        if (given.has(file)) problems.push({ file, message: `signs another dataset (root ${sig.root})` });
+        continue;
+      }
+      const author = draft.authors.find((a) => a.address.toLowerCase() === sig.signer.toLowerCase());
+      if (author === undefined) {
+        problems.push({ file, message: `signed by ${sig.signer}, who is not an author of this draft` });
+        continue;
+      }
+      const key = author.address.toLowerCase();
+      if (found.get(key)?.valid === true) continue;
+      const check = sig.digest !== digest ? { valid: false, problem: 'signs another version of this draft (title, authors or chain differ)' } : await contractWalletValid(author.address, sig.signature);
+      found.set(key, { file, ...check });
+    }
+    const authors = draft.authors.map((a) => {
+      const f = found.get(a.address.toLowerCase());
+      const state = f?.valid === true ? 'signed' : f !== undefined ? 'invalid' : me !== null && me.toLowerCase() === a.address.toLowerCase() ? 'submitter' : 'missing';
+      return { ...a, state, signatureFile: f?.file ?? null, problem: f?.problem ?? null } as const;
+    });
+    return {
+      draftPath: path.resolve(draftFile),
+      title: draft.title,
+      root: draft.root,
+      digest,
+      network: draft.network,
+      contract: draft.contract,
+      supersedes: draft.supersedes === ZERO_BYTES32 ? null : draft.supersedes,
+      fileCount: draft.summary.fileCount,
+      totalBytes: draft.summary.totalBytes,
+      authors,
+      problems,
+      complete: authors.every((a) => a.state === 'signed' || a.state === 'submitter'),
+      you: draft.authors.find((a) => me !== null && a.address.toLowerCase() === me.toLowerCase())?.address ?? null,
+    };
+  }
+
+  /**
    * Co-authoring step 3: checks every signature file against the draft (ECDSA, or ERC-1271
    * on the chain for contract wallets), then anchors once; the submitter (this account)
    * pays the gas. With `supersedesReceipt`, also checks the draft names that receipt's root.
@@ -444,6 +637,7 @@ export class Notarium {
     const signatures = draft.authors.map((a) => byAuthor.get(a.address.toLowerCase()) as string);
     return this.#anchorDraft(draft, signatures, account.wallet, {
       confirmations: call.confirmations ?? 1,
+      ...(call.confirmFee === undefined ? {} : { confirmFee: call.confirmFee }),
       receiptPath: call.receiptOut ?? `${draftFile.replace(/\.notarium-draft\.json$|\.json$/, '')}.notarium-receipt.json`,
       ...(call.signal === undefined ? {} : { signal: call.signal }),
     });
@@ -469,6 +663,9 @@ export class Notarium {
     req: { inputs: string[]; title: string; authors: ManifestAuthor[]; public: boolean; recipients: string[]; supersedes: string },
     call: { onProgress?: (p: Progress) => void; signal?: AbortSignal },
   ): Promise<{ draft: Draft; baseDir: string; bytesPerSecond: number; warnings: string[] }> {
+    // Lab policy (managed settings) first: a refused dataset must cost no work and store nothing.
+    assertPublicModeAllowed(this.effectiveSettings.policy, req.public, this.effectiveSettings.managed.file);
+    this.#assertAnchoringAllowed();
     const { parseRecipient } = await import('./crypto/index.ts');
     for (const r of req.recipients) parseRecipient(r);
     const inputs = await collectInputs(req.inputs);
@@ -482,7 +679,7 @@ export class Notarium {
 
     const started = performance.now();
     const meter = new ProgressMeter('encrypting', inputs.files.length, inputs.totalBytes, call.onProgress);
-    const recipients = [...new Set([me.recipient, ...req.recipients])];
+    const recipients = recipientsWithDefaults(me.recipient, req.recipients, this.effectiveSettings.policy);
     const prepared = await prepareDataset({
       files: inputs.files,
       title: req.title,
@@ -548,9 +745,15 @@ export class Notarium {
   }
 
   /** Anchors a fully signed draft, waits for confirmations, writes and records the receipt. */
-  async #anchorDraft(draft: Draft, signatures: string[], wallet: Wallet, opts: { confirmations: number; receiptPath: string; signal?: AbortSignal }): Promise<Omit<NotarizeResult, 'bytesPerSecond' | 'warnings'> & { bytesPerSecond: number; warnings: string[] }> {
+  async #anchorDraft(draft: Draft, signatures: string[], wallet: Wallet, opts: { confirmations: number; receiptPath: string; signal?: AbortSignal; confirmFee?: FeeConfirmation }): Promise<Omit<NotarizeResult, 'bytesPerSecond' | 'warnings'> & { bytesPerSecond: number; warnings: string[] }> {
     const chain = await this.#chainContext();
+    this.#assertAnchoringAllowed(chain.chainId, chain.name);
     const ledger = this.#ledgerDb();
+    // Kept until the receipt is written, so `resumeAnchor` can finish this anchoring later
+    // (ANCHOR_PENDING, a declined fee, missing funds) without re-encrypting anything.
+    const job: AnchoringJob = { format: 'notarium-anchoring/1', draft, signatures, receiptPath: path.resolve(opts.receiptPath), confirmations: opts.confirmations };
+    await mkdir(this.#anchoringDir, { recursive: true, mode: 0o700 });
+    await writeFileAtomic(this.#anchoringJobPath(draft.root), new TextEncoder().encode(`${JSON.stringify(job, null, 2)}\n`), 'fsync');
     const datasetId = this.#recordDraft(draft, 'pending');
     ledger.transaction(() => {
       draft.authors.forEach((a, i) => ledger.setAuthorSignature(datasetId, a.address, signatures[i] as string));
@@ -566,6 +769,7 @@ export class Notarium {
       registry: chain.registry,
       store: ledger,
       registryDeployBlock: chain.registryDeployBlock,
+      l1FeeOracle: chain.l1FeeOracle,
       ...(chain.devnet === null ? {} : { mine: (n: number) => (chain.devnet as DevnetConnection).mine(n), pollIntervalMs: 50 }),
       ...(this.#opts.pollIntervalMs === undefined ? {} : { pollIntervalMs: this.#opts.pollIntervalMs }),
     });
@@ -574,10 +778,21 @@ export class Notarium {
       anchored = await anchors.anchor(
         { root: draft.root, manifestDigest: draft.manifestDigest, title: draft.title, authors: draft.authors.map((a) => a.address), signatures, supersedes: draft.supersedes },
         wallet.connect(chain.provider),
-        { confirmations: opts.confirmations, ...(opts.signal === undefined ? {} : { signal: opts.signal }) },
+        {
+          // The network's own minimum (settings, else its preset) wins over a smaller request.
+          confirmations: Math.max(opts.confirmations, chain.minConfirmations),
+          ...(opts.signal === undefined ? {} : { signal: opts.signal }),
+          ...(opts.confirmFee === undefined || chain.local ? {} : {
+            confirmFee: (estimate) => (opts.confirmFee as FeeConfirmation)(estimate, { action: `Anchoring "${draft.title}" (root ${draft.root.slice(0, 10)}…)`, network: chain.name, currency: chain.currency }),
+          }),
+        },
       );
     } catch (e) {
-      if (!isNotariumError(e) || (e.code !== 'ANCHOR_PENDING' && e.code !== 'CANCELLED')) ledger.setDatasetStatus(datasetId, 'failed');
+      if (isNotariumError(e) && e.code === 'CANCELLED' && e.details?.['sent'] === false) ledger.setDatasetStatus(datasetId, 'prepared');
+      else if (!isNotariumError(e) || (e.code !== 'ANCHOR_PENDING' && e.code !== 'CANCELLED')) ledger.setDatasetStatus(datasetId, 'failed');
+      if (isNotariumError(e) && e.code === 'ANCHOR_PENDING') {
+        throw new NotariumError('ANCHOR_PENDING', `${e.message} Resume it with \`notarium resume ${draft.root}\` (nothing is sent twice).`, { cause: e, details: { ...e.details, root: draft.root } });
+      }
       throw e;
     }
     const submitter = anchored.alreadyAnchored ? ((await this.#registrySubmitter(chain, draft.root)) ?? wallet.address) : wallet.address;
@@ -618,6 +833,7 @@ export class Notarium {
       ledger.setDatasetStatus(datasetId, 'anchored');
       ledger.addReceipt({ datasetId, path: receiptPath, json: text });
     });
+    await unlink(this.#anchoringJobPath(draft.root)).catch(() => undefined);
     const explorer = chain.local ? null : explorerTxUrl(chain.chainId, anchored.txHash);
     return {
       datasetId,
@@ -644,6 +860,161 @@ export class Notarium {
     const { NotaryRegistryClient } = await import('./chain/index.ts');
     const client = new NotaryRegistryClient(chain.registry, chain.provider);
     return (await client.anchorOf(root))?.submitter ?? null;
+  }
+
+  // ---- public chains: fees, unfinished anchorings, registry deployment (docs/CHAINS.md) ---
+
+  /**
+   * True when anchoring here spends real fees, so callers should pass `confirmFee`: false for
+   * the embedded devnet and for a devnet reached over RPC (chain 31337), whose ether is worthless.
+   */
+  get feeConfirmationNeeded(): boolean {
+    return !this.#usesDevnet() && this.#settings?.network?.chainId !== 31337;
+  }
+
+  get #anchoringDir(): string {
+    return path.join(this.layout.root, 'anchoring');
+  }
+
+  #anchoringJobPath(root: string): string {
+    return path.join(this.#anchoringDir, `${root.toLowerCase()}.json`);
+  }
+
+  async #readAnchoringJob(root: string): Promise<AnchoringJob> {
+    const text = await readFile(this.#anchoringJobPath(root), 'utf8').catch((e: unknown) => {
+      throw new NotariumError('NOT_FOUND', `No unfinished anchoring of ${root} in this data folder (see \`notarium pending\`).`, { cause: e });
+    });
+    const job = JSON.parse(text) as AnchoringJob;
+    if (job.format !== 'notarium-anchoring/1') throw new NotariumError('INVALID_INPUT', `${this.#anchoringJobPath(root)} is not an anchoring record.`);
+    parseDraft(JSON.stringify(job.draft));
+    return job;
+  }
+
+  /**
+   * Anchorings started here and not finished (no receipt yet): interrupted, ANCHOR_PENDING,
+   * declined at the fee prompt, failed for missing funds. Reads local files only.
+   */
+  async pendingAnchors(): Promise<PendingAnchoring[]> {
+    const names = await readdir(this.#anchoringDir).catch(() => [] as string[]);
+    const ledger = this.#ledgerDb();
+    const out: PendingAnchoring[] = [];
+    for (const name of names.filter((n) => /^0x[0-9a-f]{64}\.json$/.test(n))) {
+      const job = await this.#readAnchoringJob(name.slice(0, -5)).catch(() => null);
+      if (job === null) continue;
+      const tx = ledger.getPendingAnchor(job.draft.network.chainId, job.draft.contract, job.draft.root);
+      out.push({
+        root: job.draft.root,
+        title: job.draft.title,
+        network: job.draft.network.name,
+        chainId: job.draft.network.chainId,
+        status: tx?.status ?? 'not-sent',
+        txHash: tx?.txHash ?? null,
+        receiptPath: job.receiptPath,
+      });
+    }
+    return out;
+  }
+
+  /**
+   * Finishes an anchoring started earlier (see pendingAnchors): follows its transaction if one
+   * was signed (re-broadcasting the same bytes), or quotes and sends one if none was or the
+   * last one definitely failed; then writes the receipt as the first call would have.
+   * @throws NotariumError('NOT_FOUND') for no such anchoring, ('CHAIN_ID_MISMATCH') when this
+   *   Notarium anchors on another chain or registry than the anchoring's, and as notarize.
+   */
+  async resumeAnchor(root: string, call: NotarizeCallOptions & { confirmations?: number }): Promise<NotarizeResult> {
+    const job = await this.#readAnchoringJob(root);
+    const account = await this.#accounts.unlock(call.passphrase);
+    const chain = await this.#chainContext();
+    if (BigInt(job.draft.network.chainId) !== chain.chainId || job.draft.contract.toLowerCase() !== chain.registry.toLowerCase()) {
+      throw new NotariumError('CHAIN_ID_MISMATCH', `This anchoring is for chain ${job.draft.network.chainId} / registry ${job.draft.contract}, but this Notarium anchors on chain ${chain.chainId} / ${chain.registry}: resume it with the same network settings.`);
+    }
+    const result = await this.#anchorDraft(job.draft, job.signatures, account.wallet, {
+      confirmations: call.confirmations ?? job.confirmations,
+      receiptPath: job.receiptPath,
+      ...(call.signal === undefined ? {} : { signal: call.signal }),
+      ...(call.confirmFee === undefined ? {} : { confirmFee: call.confirmFee }),
+    });
+    return { ...result, bytesPerSecond: 0 };
+  }
+
+  /**
+   * Deploys the NotaryRegistry (committed artifact) to `req.network` with this account's key,
+   * after a fee quote (`call.confirmFee`), and records the network, RPC URL, registry address
+   * and deployment block in `<data-dir>/settings.json`: later anchors go there. An interrupted
+   * deployment is resumed by calling again, never deployed twice.
+   * @param req.network a preset id (sepolia, base, …) or a custom name with `req.chainId`.
+   * @param req.rpc endpoint to send through (default: --rpc, else settings' for that chain).
+   * @param req.force deploy although settings already name a live registry on that chain.
+   * @throws NotariumError('INVALID_INPUT') without an RPC URL, for the embedded devnet or an
+   *   unknown network; ('ALREADY_EXISTS') when settings name a live registry on that chain;
+   *   ('CHAIN_ID_MISMATCH'), ('INSUFFICIENT_FUNDS'), ('CANCELLED'), ('CHAIN_FAILED').
+   */
+  async deployRegistry(req: { network: string; chainId?: number; rpc?: string; confirmations?: number; force?: boolean }, call: { passphrase: string; confirmFee?: FeeConfirmation; signal?: AbortSignal }): Promise<DeployRegistryResult> {
+    const { connectRpc, deployRegistry, explorerTxUrl, resolveNetwork } = await import('./chain/index.ts');
+    const preset = resolveNetwork(req.network, req.chainId);
+    assertNetworkAllowed(this.effectiveSettings.policy, preset.chainId, preset.name, this.effectiveSettings.managed.file);
+    const chainId = Number(preset.chainId);
+    const current = this.#settings?.network?.chainId === chainId ? this.#settings.network : undefined;
+    const rpc = req.rpc ?? this.#opts.rpc ?? current?.rpcUrl;
+    if (rpc === undefined) {
+      throw new NotariumError('INVALID_INPUT', preset.id === 'devnet'
+        ? 'The embedded devnet deploys its registry itself; to deploy to a devnet served elsewhere, pass --rpc <url>.'
+        : `Pass --rpc <url> of a ${preset.name} node to send the deployment through (public endpoints are for reading).`);
+    }
+    const provider = await connectRpc(rpc, preset.chainId, { pollingIntervalMs: this.#opts.pollIntervalMs ?? 4000 });
+    try {
+      if (req.force !== true && current?.registry !== undefined && (await provider.getCode(current.registry)) !== '0x') {
+        throw new NotariumError('ALREADY_EXISTS', `settings.json already names the registry ${current.registry} on ${preset.name} (chain ${chainId}); pass --force to deploy another one.`, { details: { registry: current.registry, chainId } });
+      }
+      const account = await this.#accounts.unlock(call.passphrase);
+      const confirmFee = call.confirmFee;
+      const deployment = await deployRegistry({
+        provider,
+        chainId: preset.chainId,
+        signer: account.wallet,
+        pendingFile: path.join(this.layout.root, `registry-deployment-${chainId}.json`),
+        confirmations: Math.max(1, req.confirmations ?? preset.defaultConfirmations),
+        l1FeeOracle: preset.l1FeeOracle,
+        ...(this.#opts.pollIntervalMs === undefined ? {} : { pollIntervalMs: this.#opts.pollIntervalMs }),
+        ...(call.signal === undefined ? {} : { signal: call.signal }),
+        ...(confirmFee === undefined || preset.local ? {} : {
+          confirmFee: (estimate) => confirmFee(estimate, { action: 'Deploying the NotaryRegistry', network: preset.name, currency: preset.currency }),
+        }),
+      });
+      const settings = await updateSettings(this.layout.root, (s) => ({
+        ...s,
+        network: {
+          name: preset.id === 'custom' ? preset.name : preset.id,
+          chainId,
+          rpcUrl: rpc,
+          registry: deployment.address,
+          registryDeployBlock: deployment.blockNumber,
+          ...(current?.confirmations === undefined ? {} : { confirmations: current.confirmations }),
+        },
+      }));
+      // Managed settings still win over what was just recorded.
+      this.#effective = applyManagedSettings(settings, this.effectiveSettings.managed);
+      this.#settings = this.#effective.settings;
+      // A chain context opened before points at the old registry.
+      const previous = this.#chain;
+      this.#chain = undefined;
+      await previous?.then((c) => c.close()).catch(() => undefined);
+      const explorer = preset.local ? null : explorerTxUrl(preset.chainId, deployment.txHash, preset);
+      return {
+        network: preset.name,
+        chainId: deployment.chainId,
+        address: deployment.address,
+        txHash: deployment.txHash,
+        blockNumber: deployment.blockNumber,
+        gasUsed: deployment.gasUsed.toString(),
+        settingsPath: path.join(this.layout.root, 'settings.json'),
+        ...(explorer === null ? {} : { explorerUrl: explorer }),
+        quoted: deployment.fee !== null,
+      };
+    } finally {
+      provider.destroy();
+    }
   }
 
   // ---- verify ----------------------------------------------------------------------
@@ -745,7 +1116,7 @@ export class Notarium {
     const { connectDevnet } = await import('./chain/index.ts');
     const devnet = await connectDevnet({ dir: this.layout.devnetDir });
     const prev = this.#chain;
-    const ctx: ChainContext = { name: 'devnet', chainId: devnet.chainId, local: true, provider: devnet.provider, registry: devnet.registry, registryDeployBlock: 0, devnet, close: () => devnet.close() };
+    const ctx: ChainContext = { name: 'devnet', chainId: devnet.chainId, local: true, provider: devnet.provider, registry: devnet.registry, registryDeployBlock: 0, devnet, currency: 'ETH', l1FeeOracle: null, minConfirmations: 1, close: () => devnet.close() };
     this.#chain = Promise.resolve(ctx);
     await prev?.then((c) => c.close()).catch(() => undefined);
     return ctx;
@@ -850,6 +1221,80 @@ export class Notarium {
     return { ticketPath, ticket, seconds: (performance.now() - started) / 1000 };
   }
 
+  // ---- moving data: CAR files and networking (issue 4, docs/IPFS.md) ------------------
+
+  /**
+   * Writes the encrypted objects named by `refs` as one CARv1 file (full DAGs), for a USB
+   * transfer: a dataset id or root (its manifest and every file's header and payload), a
+   * receipt or share ticket file (that dataset, plus the ticket's envelope), or a CID.
+   * @throws NotariumError('NOT_FOUND') for an unknown ref or a block not stored here,
+   *   ('INVALID_INPUT') for no refs or an unwritable output folder.
+   */
+  async carExport(refs: readonly string[], out: string, onBlock?: (blocks: number, blockBytes: number) => void): Promise<{ path: string; roots: string[]; blocks: number; blockBytes: number; fileBytes: number }> {
+    if (refs.length === 0) throw new NotariumError('INVALID_INPUT', 'Name at least one dataset, receipt, share ticket or CID to export.');
+    const roots: CID[] = [];
+    for (const ref of refs) roots.push(...(await this.#carRoots(ref)));
+    const target = path.resolve(out);
+    await assertWritableFolder(path.dirname(target), 'CAR');
+    const [ipfs, { exportCar }] = await Promise.all([this.#ipfsNode(), import('./ipfs/car-export.ts')]);
+    const r = await exportCar(ipfs, roots, target, onBlock === undefined ? {} : { onBlock });
+    return { path: target, roots: r.roots.map(String), blocks: r.blocks, blockBytes: r.blockBytes, fileBytes: r.fileBytes };
+  }
+
+  /**
+   * Imports a CAR file (from `carExport`, Kubo's `ipfs dag export`, …) all or nothing:
+   * every block is checked against its CID and every root's DAG must be complete; the
+   * roots are then pinned. Retrieve afterwards with the receipt or share ticket.
+   * @throws NotariumError('INVALID_INPUT' | 'CID_MISMATCH') for a truncated, altered or
+   *   incomplete file (nothing is imported), ('NOT_FOUND') for a missing file.
+   */
+  async carImport(file: string): Promise<{ roots: string[]; blocks: number; blockBytes: number }> {
+    const r = await (await this.#ipfsNode()).importCar(path.resolve(file));
+    return { roots: r.roots.map(String), blocks: r.blocks, blockBytes: r.blockBytes };
+  }
+
+  /**
+   * Runs the embedded IPFS node with networking so peers can fetch this folder's data:
+   * listens on `listen`, keeps `peers` connected (both added to the settings' lists) and
+   * provides every pinned object to the LAN DHT. Until `close`.
+   * @throws NotariumError('INVALID_INPUT') when settings choose Kubo or addresses are invalid.
+   */
+  async serveIpfs(options: { listen?: readonly string[]; peers?: readonly string[] } = {}): Promise<{ addresses: string[]; close: () => Promise<void> }> {
+    if (this.#settings?.ipfs?.backend === 'kubo') throw new NotariumError('INVALID_INPUT', 'settings.json chooses Kubo: the Kubo daemon serves the data itself.');
+    const { networkingOf } = await import('./ipfs/open-backend.ts');
+    const base = networkingOf(this.#settings?.ipfs);
+    const peers = base.mode === 'peers' ? base : { mode: 'peers' as const, listen: [], peers: [] };
+    const networking: HeliaNetworking = { ...peers, listen: [...peers.listen, ...(options.listen ?? [])], peers: [...peers.peers, ...(options.peers ?? [])] };
+    const previous = this.#ipfs;
+    this.#ipfs = undefined;
+    await previous?.then((i) => i.stop()).catch(() => undefined);
+    const ipfs = await this.#ipfsNode(networking);
+    return { addresses: await ipfs.addresses(), close: () => ipfs.stop() };
+  }
+
+  /** The root CIDs a CAR export ref stands for (see carExport). */
+  async #carRoots(ref: string): Promise<CID[]> {
+    try {
+      return [CID.parse(ref)];
+    } catch {
+      // Not a CID: a dataset, receipt or share ticket.
+    }
+    const ledger = this.#ledgerDb();
+    const datasetCids = (idOrRoot: string, what: string): CID[] => {
+      const ds = ledger.getDataset(idOrRoot);
+      if (ds === undefined) throw new NotariumError('NOT_FOUND', `${what} names dataset ${idOrRoot}, which is not in this ledger: export from the machine that notarized it, or pass CIDs.`);
+      return [ds.manifestHeaderCid, ds.manifestPayloadCid, ...ledger.getFiles(ds.id).flatMap((f) => [f.headerCid, f.payloadCid])].map((c) => CID.parse(c));
+    };
+    if (ledger.getDataset(ref) !== undefined) return datasetCids(ref, 'The reference');
+    const text = await readFile(path.resolve(ref), 'utf8').catch(() => null);
+    if (text === null) throw new NotariumError('NOT_FOUND', `${ref} is not a CID, a dataset id or root in this ledger, or a readable file.`);
+    if (text.includes(`"${SHARE_TICKET_FORMAT}"`)) {
+      const ticket = parseShareJson(shareTicketSchema, text, 'share ticket');
+      return [...datasetCids(ticket.root, `The share ticket ${ref}`), CID.parse(ticket.envelope.headerCid), CID.parse(ticket.envelope.payloadCid)];
+    }
+    return datasetCids(parseReceipt(text).root, `The receipt ${ref}`);
+  }
+
   // ---- misc ------------------------------------------------------------------------
 
   /** CIDs under the unixfs-v1-2025 profile, storing nothing (`ipfs add --only-hash …`). */
@@ -887,7 +1332,11 @@ export class Notarium {
   /** Datasets in the local ledger, newest first. */
   datasets(): DatasetSummary[] {
     const ledger = this.#ledgerDb();
-    return ledger.listDatasets().map((d) => ({
+    const all = ledger.listDatasets();
+    const confirmations = ledger.anchorConfirmationsByRoot();
+    const receipts = ledger.latestReceiptPaths();
+    const newer = new Map(all.filter((d) => d.supersedesRoot !== null && d.status === 'anchored').map((d) => [d.supersedesRoot as string, d.root]));
+    return all.map((d) => ({
       id: d.id,
       title: d.title,
       root: d.root,
@@ -895,7 +1344,9 @@ export class Notarium {
       fileCount: d.fileCount,
       totalBytes: d.totalBytes,
       createdAt: d.createdAt,
-      receiptPath: ledger.latestReceipt(d.id)?.path ?? null,
+      receiptPath: receipts.get(d.id) ?? null,
+      confirmations: confirmations.get(d.root) ?? null,
+      supersededBy: newer.get(d.root) ?? null,
     }));
   }
 

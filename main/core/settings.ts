@@ -7,6 +7,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { NotariumError } from '../../shared/errors.ts';
+import { writeFileAtomic } from './fs/durable-files.ts';
+import { ipfsSettingsSchema } from './ipfs/backend-settings.ts';
 
 export const settingsSchema = z.strictObject({
   network: z
@@ -23,6 +25,8 @@ export const settingsSchema = z.strictObject({
       confirmations: z.number().int().min(0).max(100).optional(),
     })
     .optional(),
+  /** IPFS backend, networking and pinning service (main/core/ipfs/backend-settings.ts, docs/IPFS.md). */
+  ipfs: ipfsSettingsSchema.optional(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -47,5 +51,20 @@ export async function readSettings(dataDir: string): Promise<Settings> {
   }
   const r = settingsSchema.safeParse(raw);
   if (!r.success) throw new NotariumError('INVALID_INPUT', `${file} is invalid:\n${z.prettifyError(r.error)}`);
+  return r.data;
+}
+
+/**
+ * Changes `<dataDir>/settings.json` with `change` (applied to the file as it is now, so other
+ * sections written meanwhile are kept) and writes it atomically, fsynced, mode 0600 (an RPC URL
+ * may carry an API key). `notarium deploy` records the network and registry this way.
+ * @returns the settings written.
+ * @throws NotariumError('INVALID_INPUT') when the file is malformed or the result is invalid.
+ */
+export async function updateSettings(dataDir: string, change: (current: Settings) => Settings): Promise<Settings> {
+  const next = change(await readSettings(dataDir));
+  const r = settingsSchema.safeParse(next);
+  if (!r.success) throw new NotariumError('INVALID_INPUT', `The new settings are invalid:\n${z.prettifyError(r.error)}`);
+  await writeFileAtomic(path.join(dataDir, 'settings.json'), new TextEncoder().encode(`${JSON.stringify(r.data, null, 2)}\n`), 'fsync');
   return r.data;
 }

@@ -1,6 +1,8 @@
 import { Badge, Group, NavLink, Stack, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import type { ScreenName, ScreenParams } from './navigation.ts';
+import { CoauthorsScreen } from './screens/CoauthorsScreen.tsx';
+import { ConsentScreen } from './screens/ConsentScreen.tsx';
 import { DatasetsScreen } from './screens/DatasetsScreen.tsx';
 import { NotarizeScreen } from './screens/NotarizeScreen.tsx';
 import { RetrieveScreen } from './screens/RetrieveScreen.tsx';
@@ -11,8 +13,10 @@ import { useStatus } from './status-context.tsx';
 const NAV: { screen: ScreenName; label: string }[] = [
   { screen: 'datasets', label: 'Datasets' },
   { screen: 'notarize', label: 'Notarize' },
+  { screen: 'coauthors', label: 'Co-authors' },
   { screen: 'verify', label: 'Verify' },
   { screen: 'retrieve', label: 'Retrieve' },
+  { screen: 'consent', label: 'Consent' },
   { screen: 'settings', label: 'Settings' },
 ];
 
@@ -71,6 +75,8 @@ export function App() {
         {screen === 'notarize' ? <NotarizeScreen navigate={navigate} /> : null}
         {screen === 'verify' ? <VerifyScreen {...(params.receipt === undefined ? {} : { initialReceipt: params.receipt })} /> : null}
         {screen === 'retrieve' ? <RetrieveScreen {...(params.receipt === undefined ? {} : { initialReceipt: params.receipt })} /> : null}
+        {screen === 'coauthors' ? <CoauthorsScreen navigate={navigate} /> : null}
+        {screen === 'consent' ? <ConsentScreen /> : null}
         {screen === 'settings' ? <SettingsScreen /> : null}
       </main>
     </div>

@@ -1,5 +1,5 @@
 /** The app's screens and the hand-over between them (e.g. Datasets → Verify with a receipt). */
-export type ScreenName = 'datasets' | 'notarize' | 'verify' | 'retrieve' | 'settings';
+export type ScreenName = 'datasets' | 'notarize' | 'coauthors' | 'verify' | 'retrieve' | 'consent' | 'settings';
 
 export interface ScreenParams {
   /** A receipt file to preselect (Verify, Retrieve). */

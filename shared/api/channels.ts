@@ -18,10 +18,26 @@ export const OPERATION_LIST = [
   'pickPaths',
   'saveReport',
   'openExternal',
+  'draft',
+  'draftStatus',
+  'signDraft',
+  'anchorDraft',
+  'share',
+  'consentList',
+  'consentFlagged',
+  'consentImport',
+  'consentLink',
+  'consentCheck',
+  'consentSubset',
+  'consentWithdraw',
+  'consentExport',
+  'consentLogVerify',
+  'consentLogEntries',
+  'consentLogAnchor',
 ] as const;
 
 /** Operations that take a call id and stream progress events. */
-export const PROGRESS_OPERATIONS = ['notarize', 'verify', 'retrieve'] as const;
+export const PROGRESS_OPERATIONS = ['notarize', 'verify', 'retrieve', 'draft', 'anchorDraft'] as const;
 
 /** IPC channel of an operation. */
 export function channelOf(name: string): string {

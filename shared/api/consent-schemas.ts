@@ -110,3 +110,10 @@ export const consentGateRequestSchema = z.strictObject({
   gate: z.enum(['retrieve', 'share', 'export']),
 });
 export type ConsentGateRequest = z.input<typeof consentGateRequestSchema>;
+
+/** A page of the audit log, newest first. */
+export const consentLogEntriesRequestSchema = z.strictObject({
+  limit: z.number().int().min(1).max(500).default(50),
+  offset: z.number().int().min(0).default(0),
+});
+export type ConsentLogEntriesRequest = z.input<typeof consentLogEntriesRequestSchema>;

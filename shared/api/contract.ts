@@ -12,15 +12,53 @@
  */
 import { z } from 'zod';
 import type { ErrorCode } from '../errors.ts';
-import { notarizeRequestSchema, passphraseSchema, retrieveRequestSchema, rpcUrlSchema, verifyRequestSchema } from './schemas.ts';
+import {
+  anchorDraftRequestSchema,
+  draftRequestSchema,
+  draftStatusRequestSchema,
+  notarizeRequestSchema,
+  passphraseSchema,
+  retrieveRequestSchema,
+  rpcUrlSchema,
+  shareRequestSchema,
+  signDraftRequestSchema,
+  verifyRequestSchema,
+} from './schemas.ts';
+import {
+  consentCheckRequestSchema,
+  consentExportRequestSchema,
+  consentImportRequestSchema,
+  consentLinkRequestSchema,
+  consentListRequestSchema,
+  consentLogEntriesRequestSchema,
+  consentSubsetRequestSchema,
+  consentWithdrawRequestSchema,
+} from './consent-schemas.ts';
+import {
+  consentCheckResultSchema,
+  consentExportResultSchema,
+  consentFlagSchema,
+  consentImportResultSchema,
+  consentLinkResultSchema,
+  consentListResultSchema,
+  consentLogAnchorSchema,
+  consentLogEntriesSchema,
+  consentLogVerifySchema,
+  consentSubsetResultSchema,
+  consentWithdrawResultSchema,
+} from './consent-responses.ts';
 import { callIdSchema } from './progress.ts';
 import {
   accountSchema,
   datasetSummarySchema,
+  draftResultSchema,
+  draftStatusSchema,
   inputsReviewSchema,
   networkInfoSchema,
   notarizeResultSchema,
   retrieveResultSchema,
+  shareResultSchema,
+  signDraftResultSchema,
   statusSchema,
   verifyReportSchema,
 } from './responses.ts';
@@ -64,8 +102,24 @@ export const setNetworkRequestSchema = z.discriminatedUnion('mode', [
   }),
 ]);
 
-/** What a file dialog is for: decides its title, filters and whether it picks files or a folder. */
-export const PICK_PURPOSES = ['notarize-files', 'notarize-folder', 'verify-files', 'verify-folder', 'receipt', 'retrieve-destination'] as const;
+/** Purposes whose dialog asks where to save a new file (a save dialog); it answers one path. */
+export const SAVE_PURPOSES = ['consent-export', 'subset-output', 'share-ticket'] as const;
+
+/** What a file dialog is for: decides its title, filters and whether it picks files or a folder, or saves. */
+export const PICK_PURPOSES = [
+  'notarize-files',
+  'notarize-folder',
+  'verify-files',
+  'verify-folder',
+  'receipt',
+  'retrieve-destination',
+  'consent-file',
+  'link-source',
+  'subset-input',
+  'draft',
+  'signature-files',
+  ...SAVE_PURPOSES,
+] as const;
 export const pickPathsRequestSchema = z.strictObject({ purpose: z.enum(PICK_PURPOSES) });
 
 /** Largest report HTML accepted for saving, characters (a 100,000-file report stays far below). */
@@ -79,6 +133,9 @@ export const saveReportRequestSchema = z.strictObject({
 });
 
 export const openExternalRequestSchema = z.strictObject({ url: z.string().max(2048) });
+
+/** The desktop app always writes the export to a file the user chose (the CLI may print it). */
+export const consentExportFileRequestSchema = consentExportRequestSchema.extend({ out: z.string().min(1, 'choose where to write the FHIR Bundle') });
 
 export const OPERATIONS = {
   /** Data folder, account, lock state, keychain, network, IPFS. Never fails for a missing account. */
@@ -117,6 +174,72 @@ export const OPERATIONS = {
   saveReport: op({ request: saveReportRequestSchema, response: z.object({ path: z.string().nullable() }), errors: [], host: 'shell', progress: false }),
   /** Opens an https link (e.g. a block explorer) in the user's browser, after a URL check. */
   openExternal: op({ request: openExternalRequestSchema, response: z.object({ opened: z.boolean() }), errors: [], host: 'shell', progress: false }),
+
+  // ---- co-authors and sharing (issue 4): Notarium.draft/draftStatus/signDraft/anchorDraft/share
+  /** Encrypts and stores the files and writes a draft for co-authors to sign; needs no passphrase. */
+  draft: op({
+    request: draftRequestSchema,
+    response: draftResultSchema,
+    errors: ['ACCOUNT_MISSING', 'NOT_FOUND', 'ALREADY_EXISTS', 'CANCELLED', 'IPFS_FAILED', 'CRYPTO_FAILED', 'CHAIN_FAILED', 'CHAIN_ID_MISMATCH', 'DEVNET_LOCKED', 'LEDGER_FAILED', 'RECEIPT_INVALID', 'UNSAFE_PATH'],
+    host: 'core',
+    progress: true,
+  }),
+  /** A draft's summary and who has signed it: the given signature files and those next to the draft. Offline for ordinary keys. */
+  draftStatus: op({ request: draftStatusRequestSchema, response: draftStatusSchema, errors: ['NOT_FOUND', 'CHAIN_FAILED'], host: 'core', progress: false }),
+  /** Signs a draft with this account's key (EIP-712, offline, no gas) and writes a signature file. */
+  signDraft: op({ request: signDraftRequestSchema, response: signDraftResultSchema, errors: ['ACCOUNT_MISSING', 'ACCOUNT_LOCKED', 'WRONG_PASSPHRASE', 'NOT_FOUND'], host: 'core', progress: false }),
+  /** Checks every signature, then anchors once (this account pays the gas); SIGNATURE_INVALID lists who is missing. Cancellable. */
+  anchorDraft: op({
+    request: anchorDraftRequestSchema,
+    response: notarizeResultSchema,
+    errors: ['ACCOUNT_MISSING', 'ACCOUNT_LOCKED', 'WRONG_PASSPHRASE', 'NOT_FOUND', 'SIGNATURE_INVALID', 'CANCELLED', 'CHAIN_FAILED', 'CHAIN_ID_MISMATCH', 'ANCHOR_PENDING', 'ALREADY_ANCHORED', 'DEVNET_LOCKED', 'LEDGER_FAILED'],
+    host: 'core',
+    progress: true,
+  }),
+  /** Re-wraps the dataset's file keys for one age recipient and writes a share ticket; runs the consent gate when a purpose is given. */
+  share: op({
+    request: shareRequestSchema,
+    response: shareResultSchema,
+    errors: ['ACCOUNT_LOCKED', 'WRONG_PASSPHRASE', 'NOT_FOUND', 'AGE_DECRYPT_FAILED', 'CRYPTO_FAILED', 'IPFS_FAILED', 'RECEIPT_INVALID', 'CONSENT_DENIED', 'CONSENT_REVIEW_REQUIRED', 'LEDGER_FAILED'],
+    host: 'core',
+    progress: false,
+  }),
+
+  // ---- consent (issue 5, docs/CONSENT.md): ConsentService
+  /** Consent records (each subject's current one, or the full history), filtered by status, DUO term, subject or dataset. */
+  consentList: op({ request: consentListRequestSchema, response: consentListResultSchema, errors: ['LEDGER_FAILED'], host: 'core', progress: false }),
+  /** Datasets flagged by withdrawals, oldest first. */
+  consentFlagged: op({ request: empty, response: z.array(consentFlagSchema), errors: ['LEDGER_FAILED'], host: 'core', progress: false }),
+  /** Imports a consent CSV, a FHIR R4 Consent/Bundle or a disease hierarchy; all or nothing (`details.problems`). */
+  consentImport: op({ request: consentImportRequestSchema, response: consentImportResultSchema, errors: ['NOT_FOUND', 'LEDGER_FAILED'], host: 'core', progress: false }),
+  /** Links subjects to a dataset: ids, a list file, a CSV column or a VCF's sample ids. */
+  consentLink: op({ request: consentLinkRequestSchema, response: consentLinkResultSchema, errors: ['NOT_FOUND', 'LEDGER_FAILED'], host: 'core', progress: false }),
+  /** Checks a use request against every subject linked to a dataset; the decision is logged. */
+  consentCheck: op({ request: consentCheckRequestSchema, response: consentCheckResultSchema, errors: ['NOT_FOUND', 'LEDGER_FAILED'], host: 'core', progress: false }),
+  /** Writes the eligible subset of a dataset's CSV or VCF file, optionally notarized as a new dataset. */
+  consentSubset: op({
+    request: consentSubsetRequestSchema,
+    response: consentSubsetResultSchema,
+    errors: ['NOT_FOUND', 'ALREADY_EXISTS', 'CONSENT_DENIED', 'ACCOUNT_LOCKED', 'WRONG_PASSPHRASE', 'IPFS_FAILED', 'CRYPTO_FAILED', 'CHAIN_FAILED', 'CHAIN_ID_MISMATCH', 'ANCHOR_PENDING', 'DEVNET_LOCKED', 'LEDGER_FAILED'],
+    host: 'core',
+    progress: false,
+  }),
+  /** Withdraws a subject's current consent: later checks deny, linked datasets are flagged. */
+  consentWithdraw: op({ request: consentWithdrawRequestSchema, response: consentWithdrawResultSchema, errors: ['NOT_FOUND', 'LEDGER_FAILED'], host: 'core', progress: false }),
+  /** Writes every consent record (history included) as a FHIR R4 Bundle that re-imports to the same state. */
+  consentExport: op({ request: consentExportFileRequestSchema, response: consentExportResultSchema, errors: ['ALREADY_EXISTS', 'LEDGER_FAILED'], host: 'core', progress: false }),
+  /** Verifies the hash-chained audit log, its checkpoints and the records table against it. */
+  consentLogVerify: op({ request: empty, response: consentLogVerifySchema, errors: ['LEDGER_FAILED'], host: 'core', progress: false }),
+  /** A page of the audit log, newest first. */
+  consentLogEntries: op({ request: consentLogEntriesRequestSchema, response: consentLogEntriesSchema, errors: ['LEDGER_FAILED'], host: 'core', progress: false }),
+  /** Notarizes the log's head (only its sequence number and hash) through the normal notarization path. */
+  consentLogAnchor: op({
+    request: empty,
+    response: consentLogAnchorSchema,
+    errors: ['ACCOUNT_LOCKED', 'WRONG_PASSPHRASE', 'IPFS_FAILED', 'CRYPTO_FAILED', 'CHAIN_FAILED', 'CHAIN_ID_MISMATCH', 'ANCHOR_PENDING', 'DEVNET_LOCKED', 'LEDGER_FAILED'],
+    host: 'core',
+    progress: false,
+  }),
 } as const;
 
 export type Operations = typeof OPERATIONS;

@@ -166,3 +166,79 @@ export const retrieveResultSchema = z.object({
   root: bytes32.optional(),
 });
 export type RetrieveResultInfo = z.infer<typeof retrieveResultSchema>;
+
+// ---- co-authoring and sharing (issue 4) --------------------------------------------------
+
+export const draftAuthorSchema = z.object({
+  address,
+  name: z.string().optional(),
+  orcid: z.string().optional(),
+});
+export type DraftAuthorInfo = z.infer<typeof draftAuthorSchema>;
+
+export const draftResultSchema = z.object({
+  /** The draft file to send to every co-author. */
+  draftPath: z.string(),
+  root: bytes32,
+  title: z.string(),
+  authors: z.array(draftAuthorSchema),
+  fileCount: z.number().int().nonnegative(),
+  totalBytes: z.number().nonnegative(),
+  warnings: z.array(z.string()),
+});
+export type DraftResultInfo = z.infer<typeof draftResultSchema>;
+
+/**
+ * Per author: 'signed' (a valid signature file), 'invalid' (a file that does not verify),
+ * 'missing', or 'submitter' (this account, which signs when it anchors).
+ */
+export const DRAFT_SIGNER_STATES = ['signed', 'invalid', 'missing', 'submitter'] as const;
+
+export const draftStatusSchema = z.object({
+  draftPath: z.string(),
+  title: z.string(),
+  root: bytes32,
+  /** EIP-712 digest every author signs. */
+  digest: bytes32,
+  network: z.object({ name: z.string(), chainId: z.string(), local: z.boolean() }),
+  contract: address,
+  /** Root of the version this one replaces, or null. */
+  supersedes: bytes32.nullable(),
+  fileCount: z.number().int().nonnegative(),
+  totalBytes: z.number().nonnegative(),
+  authors: z.array(
+    draftAuthorSchema.extend({
+      state: z.enum(DRAFT_SIGNER_STATES),
+      /** The signature file that signs for this author (also for 'invalid'). */
+      signatureFile: z.string().nullable(),
+      problem: z.string().nullable(),
+    }),
+  ),
+  /** Signature files that sign another draft or come from someone who is not an author. */
+  problems: z.array(z.object({ file: z.string(), message: z.string() })),
+  /** Every author has signed, or is this account (which signs at anchoring). */
+  complete: z.boolean(),
+  /** This account's address when it is one of the authors. */
+  you: address.nullable(),
+});
+export type DraftStatusInfo = z.infer<typeof draftStatusSchema>;
+
+export const signDraftResultSchema = z.object({
+  /** The signature file to send back to the submitter. */
+  signaturePath: z.string(),
+  signer: address,
+  digest: bytes32,
+});
+export type SignDraftResultInfo = z.infer<typeof signDraftResultSchema>;
+
+export const shareResultSchema = z.object({
+  /** The ticket to send to the recipient (it names the envelope only they can open). */
+  ticketPath: z.string(),
+  root: bytes32,
+  title: z.string(),
+  recipient: z.string(),
+  fileCount: z.number().int().nonnegative(),
+  totalBytes: z.number().nonnegative(),
+  seconds: z.number().nonnegative(),
+});
+export type ShareResultInfo = z.infer<typeof shareResultSchema>;

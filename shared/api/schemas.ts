@@ -61,6 +61,35 @@ export const draftRequestSchema = z.strictObject({
 });
 export type DraftRequest = z.input<typeof draftRequestSchema>;
 
+const draftFileSchema = z.string().min(1, 'give the draft file (.notarium-draft.json)');
+const signatureFilesSchema = z.array(z.string().min(1)).max(256).default([]);
+
+/** Who has signed a draft: the files given plus the signature files found next to the draft. */
+export const draftStatusRequestSchema = z.strictObject({
+  draft: draftFileSchema,
+  signatures: signatureFilesSchema,
+});
+export type DraftStatusRequest = z.input<typeof draftStatusRequestSchema>;
+
+export const signDraftRequestSchema = z.strictObject({
+  draft: draftFileSchema,
+  /** Where to write the signature file; default next to the draft. */
+  out: z.string().min(1).optional(),
+  /** Sign for this contract wallet (ERC-1271, e.g. a lab multisig) that accepts this account's signature. */
+  asWallet: z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'expected the wallet address (0x + 40 hex digits)').optional(),
+});
+export type SignDraftRequest = z.input<typeof signDraftRequestSchema>;
+
+export const anchorDraftRequestSchema = z.strictObject({
+  draft: draftFileSchema,
+  /** Every co-author's signature file; the submitter, if an author, signs at anchoring. */
+  signatures: signatureFilesSchema,
+  confirmations: z.number({ error: 'confirmations must be a whole number' }).int('confirmations must be a whole number').min(1, 'confirmations count the anchoring block: at least 1').max(100).default(1),
+  /** Where to write the receipt; default next to the draft. */
+  receiptOut: z.string().min(1).optional(),
+});
+export type AnchorDraftRequest = z.input<typeof anchorDraftRequestSchema>;
+
 export const verifyRequestSchema = z.strictObject({
   /** Files or one folder to check against the receipt. */
   inputs: z.array(z.string().min(1)).min(1, 'give the file(s) or folder to verify'),

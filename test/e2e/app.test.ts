@@ -5,7 +5,7 @@
  * retrieve it; accessibility (axe-core) and CSP checked on every screen.
  */
 import { createHash } from 'node:crypto';
-import { appendFile, cp, readFile, readdir } from 'node:fs/promises';
+import { appendFile, cp, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +13,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRealDataset } from '../../scripts/real-dataset.ts';
+import { generateAgeIdentity } from '../../main/core/crypto/index.ts';
 import { buildApp, screenshot, startHarness, type Harness } from './harness.ts';
 
 const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -165,6 +166,90 @@ describe('desktop UI in Chromium', () => {
     await page.getByRole('textbox', { name: 'Search' }).fill('');
     await screenshot(page, '09-datasets');
     await expectAccessible('Datasets');
+  });
+
+  it('consent: imports records, links subjects to the dataset, checks a purpose per subject, and the audit log verifies', async () => {
+    const consents = path.join(h.dir, 'consents.csv');
+    await writeFile(consents, 'subject_id,permission,diseases,modifiers,given_date\nS1,GRU,,,2025-01-10\nS2,HMB,,,2025-02-01\nS3,DS,DOID:162,NCU,2025-03-01\n');
+    await nav('Consent');
+    await expect.poll(() => page.getByText('No consent records yet').isVisible()).toBe(true);
+    await page.getByLabel('Consent file: type a path').fill(consents);
+    await page.getByLabel('Consent file: type a path').press('Enter');
+    await page.getByRole('main').getByRole('button', { name: 'Import', exact: true }).click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: '3 new record(s) for 3 subject(s)' }).isVisible()).toBe(true);
+    await page.getByRole('combobox', { name: 'Dataset', exact: true }).click();
+    await page.getByRole('option', { name: /Real research data/ }).click();
+    await page.getByLabel('Subject ids').fill('S1 S2 S3');
+    await page.getByRole('main').getByRole('button', { name: 'Link', exact: true }).click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: '3 subject(s) linked to the dataset in all' }).isVisible()).toBe(true);
+    await page.getByRole('list', { name: 'Consent records' }).scrollIntoViewIfNeeded();
+    await expect.poll(() => page.getByLabel('S3 status: active').isVisible()).toBe(true);
+    await screenshot(page, '10-consent-records');
+    await expectAccessible('Consent records');
+
+    await page.getByRole('tab', { name: 'Check a purpose' }).click();
+    await page.getByRole('combobox', { name: 'Dataset', exact: true }).click();
+    await page.getByRole('option', { name: /Real research data/ }).click();
+    await page.getByRole('main').getByRole('button', { name: 'Check', exact: true }).click();
+    await expect.poll(() => page.getByRole('status', { name: 'DENY', exact: true }).isVisible(), { timeout: 20_000 }).toBe(true);
+    expect(await page.getByRole('status', { name: 'DENY', exact: true }).textContent()).toContain('2 of 3 subject(s) allow');
+    expect(await page.getByRole('listitem').filter({ hasText: 'S3' }).textContent()).toContain('PERMISSION_MISMATCH');
+    await expect.poll(() => page.getByRole('button', { name: 'Derive the eligible subset' }).isVisible()).toBe(true);
+    await page.getByRole('status', { name: 'DENY', exact: true }).scrollIntoViewIfNeeded();
+    await screenshot(page, '11-consent-check');
+    await expectAccessible('Consent check');
+
+    await page.getByRole('tab', { name: 'Audit log' }).click();
+    await expect.poll(() => page.getByRole('status', { name: 'VERIFIED', exact: true }).isVisible(), { timeout: 20_000 }).toBe(true);
+    await expect.poll(() => page.getByRole('listitem').filter({ hasText: 'decision' }).count()).toBeGreaterThan(0);
+    await expect.poll(() => page.getByRole('button', { name: 'Verify again' }).getAttribute('data-loading')).toBe(null);
+    await screenshot(page, '12-consent-log');
+    await expectAccessible('Consent audit log');
+  });
+
+  it('shares the dataset with an age recipient for a purpose its subjects consented to, and shows the ticket path', async () => {
+    const { recipient } = await generateAgeIdentity();
+    const ticketPath = path.join(h.dir, 'for-recipient.share.json');
+    await nav('Datasets');
+    await page.getByRole('button', { name: 'Share Real research data (e2e)' }).click();
+    const panel = page.getByRole('region', { name: 'Share Real research data (e2e)' });
+    await panel.getByLabel('Recipient (age public key)').fill(recipient);
+    h.dialogAnswers.set('share-ticket', [ticketPath]);
+    await panel.getByRole('button', { name: 'Save ticket as…' }).click();
+    await panel.getByRole('radio', { name: /^DS — / }).check();
+    await panel.getByLabel('Diseases studied').fill('DOID:162');
+    await screenshot(page, '13-share-form');
+    await panel.getByRole('button', { name: 'Share', exact: true }).click();
+    await expect.poll(() => panel.getByRole('status').filter({ hasText: ticketPath }).isVisible(), { timeout: 30_000 }).toBe(true);
+    expect(JSON.parse(await readFile(ticketPath, 'utf8'))).toMatchObject({ format: 'notarium-share-ticket', recipient, title: 'Real research data (e2e)' });
+    await screenshot(page, '14-share-done');
+    await expectAccessible('Share');
+  });
+
+  it('co-authors: exports a draft naming the authors (ORCID check digit verified), shows who has signed, and anchors it', async () => {
+    const paper = path.join(h.dir, 'paper');
+    await mkdir(paper);
+    await writeFile(path.join(paper, 'table.csv'), 'gene,expression\nBRCA1,2.5\n');
+    await nav('Co-authors');
+    await expect.poll(() => page.getByLabel('Author 1 address').inputValue()).toMatch(/^0x[0-9a-fA-F]{40}$/);
+    await page.getByLabel('Author 1 ORCID iD').fill('0000-0002-1825-0098');
+    await expect.poll(() => page.getByText('Not a valid ORCID iD', { exact: false }).isVisible()).toBe(true);
+    await page.getByLabel('Author 1 ORCID iD').fill('0000-0002-1825-0097');
+    await page.getByLabel('Author 1 name').fill('Ada Lovelace');
+    await page.getByLabel('Dataset: type a path').fill(paper);
+    await page.getByLabel('Dataset: type a path').press('Enter');
+    await page.getByLabel('Title').fill('Expression table (co-authored)');
+    await screenshot(page, '15-coauthors-draft');
+    await expectAccessible('Co-authors draft');
+    await page.getByRole('main').getByRole('button', { name: 'Export draft' }).click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: '0 of 1 author(s) signed; you sign when you anchor' }).isVisible(), { timeout: 30_000 }).toBe(true);
+    expect(await page.getByRole('list', { name: 'Authors and signatures' }).textContent()).toContain('ORCID 0000-0002-1825-0097');
+    await screenshot(page, '16-coauthors-signatures');
+    await expectAccessible('Co-authors signatures');
+    await page.getByRole('main').getByRole('button', { name: 'Anchor', exact: true }).click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'The receipt is saved' }).isVisible(), { timeout: 30_000 }).toBe(true);
+    const receipt = JSON.parse(await readFile(path.join(h.dir, (await readdir(h.dir)).find((f) => f.startsWith('expression-table') && f.endsWith('.notarium-receipt.json')) ?? 'missing'), 'utf8')) as { authors: { name?: string; orcid?: string }[] };
+    expect(receipt.authors).toMatchObject([{ name: 'Ada Lovelace', orcid: '0000-0002-1825-0097' }]);
   });
 
   it('is keyboard navigable: Tab reaches the navigation and Enter switches screens', async () => {

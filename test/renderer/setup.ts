@@ -20,3 +20,6 @@ Element.prototype.getBoundingClientRect = function rect() {
 Element.prototype.scrollTo = function scrollTo() {};
 Object.defineProperty(HTMLElement.prototype, 'offsetHeight', { configurable: true, get: () => 600 });
 Object.defineProperty(HTMLElement.prototype, 'offsetWidth', { configurable: true, get: () => 800 });
+// The virtualizer sizes its viewport from clientWidth/clientHeight: without them it renders no row.
+Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 600 });
+Object.defineProperty(HTMLElement.prototype, 'clientWidth', { configurable: true, get: () => 800 });

@@ -4,11 +4,12 @@
  * (worker.ts); tests run it in plain Node.
  */
 import { NotariumError, isNotariumError } from '../../../shared/errors.ts';
-import type { Handlers, NetworkInfo, Status } from '../../../shared/api/index.ts';
+import type { CallContext, Handlers, NetworkInfo, Status } from '../../../shared/api/index.ts';
 import { AccountStore } from '../../core/keys/index.ts';
 import { collectInputs } from '../../core/notary/inputs.ts';
 import { readSettings } from '../../core/settings.ts';
 import type { Notarium } from '../../core/notarium.ts';
+import type { ConsentService } from '../../core/consent/index.ts';
 import type { PassphraseSession } from './session.ts';
 import { writeNetworkSettings } from './settings-file.ts';
 
@@ -25,7 +26,36 @@ export interface CoreState {
   reopen(): Promise<void>;
 }
 
-export type CoreHandlers = Pick<Handlers, 'status' | 'createAccount' | 'unlock' | 'lock' | 'listDatasets' | 'inspectInputs' | 'notarize' | 'verify' | 'retrieve' | 'cancel' | 'setNetwork'>;
+export type CoreHandlers = Pick<
+  Handlers,
+  | 'status'
+  | 'createAccount'
+  | 'unlock'
+  | 'lock'
+  | 'listDatasets'
+  | 'inspectInputs'
+  | 'notarize'
+  | 'verify'
+  | 'retrieve'
+  | 'cancel'
+  | 'setNetwork'
+  | 'draft'
+  | 'draftStatus'
+  | 'signDraft'
+  | 'anchorDraft'
+  | 'share'
+  | 'consentList'
+  | 'consentFlagged'
+  | 'consentImport'
+  | 'consentLink'
+  | 'consentCheck'
+  | 'consentSubset'
+  | 'consentWithdraw'
+  | 'consentExport'
+  | 'consentLogVerify'
+  | 'consentLogEntries'
+  | 'consentLogAnchor'
+>;
 
 /** Keychain facts as the core sees them: the shell, which owns safeStorage, replaces them. */
 const NO_KEYCHAIN: Status['keychain'] = { available: false, backend: 'none', remembered: false, refusal: 'The OS keychain is only reachable from the desktop app.' };
@@ -47,8 +77,14 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Pro
   });
 }
 
+/** The call options of a cancellable operation, without undefined members (exactOptionalPropertyTypes). */
+function callOptions(ctx: CallContext): { onProgress?: CallContext['onProgress']; signal?: AbortSignal } {
+  return { ...(ctx.onProgress === undefined ? {} : { onProgress: ctx.onProgress }), ...(ctx.signal === undefined ? {} : { signal: ctx.signal }) };
+}
+
 export function createCoreHandlers(state: CoreState): CoreHandlers {
   const accounts = (): AccountStore => new AccountStore(state.notarium.layout.keysDir);
+  const consent = (): Promise<ConsentService> => state.notarium.consent();
   return {
     status: async () => {
       const account = await state.notarium.account().catch((e: unknown) => {
@@ -119,5 +155,60 @@ export function createCoreHandlers(state: CoreState): CoreHandlers {
       await state.reopen();
       return networkInfo(state.notarium.layout.root);
     },
+
+    // ---- co-authors and sharing -------------------------------------------------------
+    draft: async (req, ctx) => {
+      const r = await state.notarium.draft(req, callOptions(ctx));
+      return { draftPath: r.draftPath, root: r.draft.root, title: r.draft.title, authors: r.draft.authors, fileCount: r.draft.summary.fileCount, totalBytes: r.draft.summary.totalBytes, warnings: r.warnings };
+    },
+    draftStatus: async (req) => state.notarium.draftStatus(req.draft, req.signatures),
+    signDraft: async (req) => {
+      const r = await state.notarium.signDraft(req.draft, { passphrase: state.session.require(), ...(req.out === undefined ? {} : { out: req.out }), ...(req.asWallet === undefined ? {} : { asWallet: req.asWallet }) });
+      return { signaturePath: r.signaturePath, signer: r.signer, digest: r.digest };
+    },
+    anchorDraft: async (req, ctx) => {
+      const { signal } = callOptions(ctx);
+      return state.notarium.anchorDraft(req.draft, req.signatures, {
+        passphrase: state.session.require(),
+        confirmations: req.confirmations,
+        ...(req.receiptOut === undefined ? {} : { receiptOut: req.receiptOut }),
+        ...(signal === undefined ? {} : { signal }),
+      });
+    },
+    share: async (req) => {
+      const r = await state.notarium.share(req, { passphrase: state.session.require() });
+      return { ticketPath: r.ticketPath, root: r.ticket.root, title: r.ticket.title, recipient: r.ticket.recipient, fileCount: r.ticket.summary.fileCount, totalBytes: r.ticket.summary.totalBytes, seconds: r.seconds };
+    },
+
+    // ---- consent ----------------------------------------------------------------------
+    consentList: async (req) => {
+      // One more than asked tells whether another page exists.
+      const rows = (await consent()).list({ ...req, limit: Math.min(req.limit + 1, 1_000_000) });
+      return { records: rows.slice(0, req.limit), hasMore: rows.length > req.limit };
+    },
+    consentFlagged: async () => (await consent()).flaggedDatasets(),
+    consentImport: async (req) => (await consent()).importFile(req),
+    consentLink: async (req) => (await consent()).link(req),
+    consentCheck: async (req) => {
+      const { request: _request, ...decision } = (await consent()).check(req);
+      return decision;
+    },
+    consentSubset: async (req) => {
+      const r = await (await consent()).deriveSubset(req, req.notarize ? state.session.require() : undefined);
+      const d = r.decision;
+      const { keptSubjects, ...subset } = r.subset;
+      return { decision: { decision: d.decision, total: d.total, counts: d.counts, logSeq: d.logSeq }, subset: { ...subset, subjects: keptSubjects.length }, dataset: r.dataset, logSeq: r.logSeq };
+    },
+    consentWithdraw: async (req) => (await consent()).withdraw(req),
+    consentExport: async (req) => {
+      const r = await (await consent()).exportFhir(req);
+      return { count: r.count, out: r.out ?? req.out };
+    },
+    consentLogVerify: async () => (await consent()).verifyLog(),
+    consentLogEntries: async (req) => {
+      const rows = (await consent()).logEntries(req.limit + 1, req.offset);
+      return { entries: rows.slice(0, req.limit), hasMore: rows.length > req.limit };
+    },
+    consentLogAnchor: async () => (await consent()).anchorLog(state.session.require(), state.notarium.consentAnchorsDir),
   };
 }

@@ -25,9 +25,12 @@ const options: NotariumOptions = {
 const progressOps: ReadonlySet<string> = new Set(PROGRESS_OPERATIONS);
 
 async function main(): Promise<void> {
+  const notarium = await Notarium.open(options);
+  // Idle auto-lock (issue 6): the lab's managed autoLockMinutes, else the session's default.
+  const autoLockMinutes = notarium.effectiveSettings.policy.autoLockMinutes;
   const state: CoreState = {
-    notarium: await Notarium.open(options),
-    session: new PassphraseSession(),
+    notarium,
+    session: new PassphraseSession(autoLockMinutes === null ? {} : { idleMs: autoLockMinutes * 60_000 }),
     running: new Map(),
     reopen: async () => {
       await state.notarium.close();

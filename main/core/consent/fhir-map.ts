@@ -65,7 +65,7 @@ const ext = (e: Json | undefined, url: string): Json | undefined => arr(e?.['ext
 type Term = { kind: 'duo'; code: string; values: string[] } | { kind: 'disease'; id: string } | { kind: 'ignore' } | { kind: 'unknown' };
 
 function classify(c: Coding): Term {
-  const code = c.code ?? '';
+  const code = str(c.code) ?? '';
   const values = arr(c.extension)
     .map(obj)
     .filter((x) => x?.['url'] === EXT.duoValue)
@@ -162,8 +162,10 @@ export function consentFromFhir(resource: Json, at: string, today: string): { re
     const dx = ext(permit, NCPI_DISEASE_EXT);
     if (dx !== undefined) collect(c, codings(dx['valueCodeableConcept']), `${permitAt}/extension`, problems, true);
     if (c.permissions.size === 0) {
-      for (const p of arr(permit['purpose']).map((x) => obj(x) as Coding)) {
-        const perm = p.system === ACT_REASON_SYSTEM || p.system === undefined ? PURPOSE_TO_PERMISSION[p.code ?? ''] : undefined;
+      // Outside input: a purpose that is not a Coding object is skipped, never dereferenced.
+      for (const p of arr(permit['purpose']).map(obj).filter((x) => x !== undefined) as Coding[]) {
+        const key = str(p.code) ?? '';
+        const perm = (p.system === ACT_REASON_SYSTEM || p.system === undefined) && Object.hasOwn(PURPOSE_TO_PERMISSION, key) ? PURPOSE_TO_PERMISSION[key] : undefined;
         if (perm !== undefined) c.permissions.add(perm);
       }
     }
@@ -173,7 +175,7 @@ export function consentFromFhir(resource: Json, at: string, today: string): { re
   }
   nested.forEach((p, i) => {
     if (p === undefined || p === permit) return;
-    const purposes = arr(p['purpose']).map((x) => (obj(x) as Coding).code);
+    const purposes = arr(p['purpose']).map((x) => str(obj(x)?.['code']));
     const inner: Collected = { permissions: new Set(), diseases: new Set(), modifiers: new Map() };
     arr(p['code']).forEach((cc, j) => collect(inner, codings(cc), `/provision/provision/${i}/code/${j}/coding`, problems, true));
     const extra = Object.keys(p).filter((k) => !['type', 'purpose', 'code', 'id', 'extension'].includes(k));

@@ -52,7 +52,8 @@ import { MIGRATIONS } from '../ledger/migrations/index.ts';
 import { toLedgerError } from '../ledger/sqlite-errors.ts';
 import { AuditLog, type Checkpoint, type LogEntry, type LogProblem } from './audit-log.ts';
 import { parseConsentCsv } from './csv-import.ts';
-import { BUNDLED_DISEASES, parseDiseaseFile } from './disease-file.ts';
+import { parseDiseaseFile } from './disease-file.ts';
+import { BUNDLED_DISEASES_TEXT } from './data/diseases.ts';
 import { consentBundle, consentFromFhir, consentResources } from './fhir-map.ts';
 import { validateFhirResource } from './fhir-schema.ts';
 import type { ConsentRecord, ConsentSource, ImportProblem, NewConsentRecord } from './record.ts';
@@ -226,7 +227,7 @@ export class ConsentService {
     this.#log = new AuditLog(db);
     this.#opts = opts;
     this.#actor = opts.actor ?? safeUserName();
-    if (this.#store.diseaseTermCount() === 0) this.#loadDiseaseText(readFileSync(BUNDLED_DISEASES, 'utf8'), 'bundled diseases.tsv', true);
+    if (this.#store.diseaseTermCount() === 0) this.#loadDiseaseText(BUNDLED_DISEASES_TEXT, 'bundled diseases.tsv', true);
   }
 
   /**

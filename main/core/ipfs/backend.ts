@@ -1,14 +1,15 @@
 /**
  * The one storage interface of Notarium (DESIGN.md §4). Implementations: the embedded
- * Helia node (HeliaBackend) now; a Kubo node over kubo-rpc-client and remote pinning
- * through the IPFS Pinning Service API later. Every implementation adds content under
- * the same UnixFS profile, so a CID means the same bytes whichever backend stored it.
+ * Helia node (HeliaBackend, offline or joined to chosen peers), a Kubo node over
+ * kubo-rpc-client (KuboBackend), and either of them with remote pins at an IPFS Pinning
+ * Service (RemotePinningBackend). Every implementation adds content under the same
+ * UnixFS profile, so a CID means the same bytes whichever backend stored it.
  */
 import type { CID } from 'multiformats/cid';
 import type { UnixfsProfile } from './profile.ts';
 
-/** Implementations; 'kubo' and 'pinning-service' join when they are built. */
-export type IpfsBackendKind = 'helia';
+/** Implementations: the embedded node, a Kubo daemon, either one plus a pinning service. */
+export type IpfsBackendKind = 'helia' | 'kubo' | 'pinning-service';
 
 /** Result of adding content: its root CID and the content length. */
 export interface AddResult {
@@ -35,6 +36,26 @@ export interface CatOptions {
 
 /** Options of IpfsBackend.pin. */
 export interface PinOptions {
+  signal?: AbortSignal;
+}
+
+/** Options of IpfsBackend.importCar. */
+export interface CarImportOptions {
+  signal?: AbortSignal;
+}
+
+/** What IpfsBackend.importCar stored and pinned. */
+export interface CarImportResult {
+  /** The CAR header's roots, each now pinned recursively. */
+  roots: CID[];
+  /** Distinct blocks in the CAR. */
+  blocks: number;
+  /** Sum of their sizes, in bytes. */
+  blockBytes: number;
+}
+
+/** Options of IpfsBackend.getBlock. */
+export interface GetBlockOptions {
   signal?: AbortSignal;
 }
 
@@ -79,6 +100,33 @@ export interface IpfsBackend {
 
   /** True if `cid`'s root block is stored locally (not proof of the whole DAG; see pin). */
   has(cid: CID): Promise<boolean>;
+
+  /**
+   * The bytes of the single block `cid` (not the file it may belong to), checked against
+   * the CID. Used to export CARs. 'NOT_FOUND' if it is not stored locally.
+   */
+  getBlock(cid: CID, options?: GetBlockOptions): Promise<Uint8Array>;
+
+  /**
+   * Imports the CARv1 file at `file` all or nothing: every block is checked against its
+   * CID and every root's DAG must be complete in the CAR (or already stored) before
+   * anything is stored; then the roots are pinned. A truncated or altered CAR fails with
+   * 'INVALID_INPUT' or 'CID_MISMATCH' and nothing is imported (car-import.ts).
+   */
+  importCar(file: string, options?: CarImportOptions): Promise<CarImportResult>;
+
+  /**
+   * Multiaddrs (ending in /p2p/<peer id>) at which other IPFS nodes can fetch this
+   * node's blocks; [] when the node has no networking. Pinning services get them as
+   * `origins`.
+   */
+  addresses(): Promise<string[]>;
+
+  /**
+   * Connects to the peers at `multiaddrs` (each with /p2p/<peer id>), e.g. a pinning
+   * service's delegates. A no-op for a node without networking.
+   */
+  connect(multiaddrs: readonly string[], options?: GetBlockOptions): Promise<void>;
 
   /** Releases the node (files, sockets). Idempotent; other calls fail afterwards. */
   stop(): Promise<void>;

@@ -1,12 +1,16 @@
 /**
- * The embedded IPFS node: Helia 7 with its blockstore and datastore on disk and no
- * networking at all.
+ * The embedded IPFS node: Helia 7 with its blockstore and datastore on disk and, by
+ * default, no networking at all.
  *
  * The node is built with `createHeliaLight`: no libp2p, no Bitswap, no HTTP gateway or
  * delegated-routing clients, no routers. Nothing in it can open a socket, and no peer
  * key is generated. (Helia's default `createHelia` dials the public bootstrap peers and
  * queries delegated routers over HTTPS: never used here.) Every read passes
  * `offline: true`, so a missing block fails at once with NOT_FOUND.
+ *
+ * With networking mode 'peers' (opt-in), networking.ts adds libp2p over TCP, Bitswap
+ * and a LAN DHT with only the peers the user names; `pin` and `cat` then fetch missing
+ * blocks from those peers first (each within a timeout), and pinned roots are provided.
  *
  * Layout under the folder given to `open`:
  *   blocks/      VerifiedFsBlockstore (blockstore-fs layout; verified reads)
@@ -18,11 +22,12 @@ import { createHeliaLight, type AddOptions as PinAddOptions, type Helia } from '
 import { importByteStream } from 'ipfs-unixfs-importer';
 import type { CID } from 'multiformats/cid';
 import { NotariumError } from '../../../shared/errors.ts';
-import type { AddOptions, AddResult, CatOptions, IpfsBackend, PinOptions } from './backend.ts';
+import type { AddOptions, AddResult, CarImportOptions, CarImportResult, CatOptions, GetBlockOptions, IpfsBackend, PinOptions } from './backend.ts';
 import { DurableFsDatastore } from './durable-datastore.ts';
 import type { Durability } from '../fs/durable-files.ts';
 import { toIpfsError } from './errors.ts';
 import { meterSource } from './metered-source.ts';
+import type { HeliaNetwork, PeersNetworking } from './networking.ts';
 import { leafSkippingWalker } from './pin-walker.ts';
 import { importerOptions, UNIXFS_V1_2025 } from './profile.ts';
 import { VerifiedFsBlockstore } from './verified-blockstore.ts';
@@ -30,19 +35,10 @@ import { catInWindows } from './windowed-cat.ts';
 import { WriteBehind } from './write-behind.ts';
 
 /**
- * Networking of the embedded node. Only 'off' is implemented: joining peers needs the
- * libp2p TCP transport, Noise, Yamux and Bitswap declared as dependencies (they are only
- * present transitively today). The 'peers' shape is fixed so settings can carry it.
+ * Networking of the embedded node: 'off' (the default: no libp2p is even loaded), or
+ * 'peers': libp2p over TCP with only the listed peers (networking.ts).
  */
-export type HeliaNetworking =
-  | { readonly mode: 'off' }
-  | {
-      readonly mode: 'peers';
-      /** Multiaddrs to listen on, e.g. '/ip4/127.0.0.1/tcp/4001'. */
-      readonly listen: readonly string[];
-      /** Multiaddrs (with /p2p/<peer id>) of the only peers to dial; no discovery. */
-      readonly peers: readonly string[];
-    };
+export type HeliaNetworking = { readonly mode: 'off' } | PeersNetworking;
 
 /** Options of HeliaBackend.open. */
 export interface HeliaBackendOptions {
@@ -82,10 +78,15 @@ export class HeliaBackend implements IpfsBackend {
   readonly #blockWriteConcurrency: number;
   readonly #blockReadConcurrency: number;
   readonly #writeBehindBytes: number;
+  readonly #folder: string;
+  /** Present in networking mode 'peers'. */
+  readonly network: HeliaNetwork | undefined;
   #stopped: Promise<void> | undefined;
 
-  private constructor(helia: Helia, blockstore: VerifiedFsBlockstore, datastore: DurableFsDatastore, options: HeliaBackendOptions) {
+  private constructor(helia: Helia, blockstore: VerifiedFsBlockstore, datastore: DurableFsDatastore, folder: string, network: HeliaNetwork | undefined, options: HeliaBackendOptions) {
     this.helia = helia;
+    this.#folder = folder;
+    this.network = network;
     this.#fs = unixfs(helia);
     this.#blockstore = blockstore;
     this.#datastore = datastore;
@@ -96,16 +97,21 @@ export class HeliaBackend implements IpfsBackend {
 
   /**
    * Opens (creating if needed, mode 0700) the node stored in `folder`, typically
-   * `<dataDir>/ipfs`. Starts in ~10 ms (bench/ipfs.ts). One process at a time per folder.
+   * `<dataDir>/ipfs`. Starts in ~10 ms offline (bench/ipfs.ts). One process at a time
+   * per folder. With networking 'peers' it listens before this resolves and dials its
+   * peers in the background; the peer key is created once and kept in the datastore.
    *
-   * @throws NotariumError('INVALID_INPUT') for networking other than 'off' or a
-   *   concurrency below 1; NotariumError('IPFS_FAILED') if the stores cannot be opened.
+   * @throws NotariumError('INVALID_INPUT') for an unknown networking mode, a bad
+   *   multiaddr or a concurrency below 1; NotariumError('IPFS_FAILED') if the stores
+   *   cannot be opened or a listen address cannot be bound.
    */
   static async open(folder: string, options: HeliaBackendOptions = {}): Promise<HeliaBackend> {
     const networking = options.networking ?? { mode: 'off' };
-    if (networking.mode !== 'off') {
-      throw new NotariumError('INVALID_INPUT', `IPFS networking mode '${networking.mode}' is not available yet; use 'off'`);
+    if (networking.mode !== 'off' && networking.mode !== 'peers') {
+      throw new NotariumError('INVALID_INPUT', `unknown IPFS networking mode '${String((networking as { mode: unknown }).mode)}'; use 'off' or 'peers'`);
     }
+    // libp2p is loaded only for a node that networks.
+    const networkModule = networking.mode === 'peers' ? await import('./networking.ts') : undefined;
     for (const [name, value] of [
       ['blockWriteConcurrency', options.blockWriteConcurrency],
       ['blockReadConcurrency', options.blockReadConcurrency],
@@ -125,9 +131,18 @@ export class HeliaBackend implements IpfsBackend {
       await blockstore.open();
       await datastore.open();
       const helia = createHeliaLight({ blockstore, datastore });
-      await helia.start();
-      return new HeliaBackend(helia, blockstore, datastore, options);
+      const network = networkModule !== undefined && networking.mode === 'peers' ? networkModule.HeliaNetwork.attach(helia, networking) : undefined;
+      try {
+        await helia.start();
+      } catch (error) {
+        await helia.stop().catch(() => undefined);
+        throw error;
+      }
+      network?.started();
+      return new HeliaBackend(helia, blockstore, datastore, folder, network, options);
     } catch (error) {
+      await blockstore.close().catch(() => undefined);
+      await datastore.close().catch(() => undefined);
       throw toIpfsError(error, `cannot open the IPFS node in ${folder}`, { folder });
     }
   }
@@ -166,7 +181,10 @@ export class HeliaBackend implements IpfsBackend {
     }
   }
 
-  /** See IpfsBackend.cat. */
+  /**
+   * See IpfsBackend.cat. With networking, first makes the whole DAG local (fetching
+   * missing blocks from peers, see HeliaNetwork.fetchDag), then reads it from disk.
+   */
   async *cat(cid: CID, options: CatOptions = {}): AsyncGenerator<Uint8Array> {
     this.#assertRunning();
     for (const [name, value] of [
@@ -178,6 +196,7 @@ export class HeliaBackend implements IpfsBackend {
       }
     }
     try {
+      if (this.network !== undefined) await this.#fetch(cid, options.signal);
       yield* catInWindows(this.#fs, cid, {
         offset: options.offset,
         length: options.length,
@@ -192,12 +211,15 @@ export class HeliaBackend implements IpfsBackend {
 
   /**
    * See IpfsBackend.pin. Inner nodes are read and verified, raw leaves checked for
-   * presence (pin-walker.ts). Durable when it resolves.
+   * presence (pin-walker.ts). Durable when it resolves. With networking, missing blocks
+   * are fetched from peers first (NOT_FOUND if one does not arrive in time), and the
+   * pinned root is then provided to the DHT in the background.
    */
   async pin(cid: CID, options: PinOptions = {}): Promise<void> {
     this.#assertRunning();
     try {
       if (await this.isPinned(cid)) return;
+      if (this.network !== undefined) await this.#fetch(cid, options.signal);
       // pins.add is lazy: nothing is recorded unless its generator is drained.
       // `offline` reaches the walker's block reads (Helia passes options through).
       const addOptions: PinAddOptions & { offline: true } = { walker: leafSkippingWalker(), offline: true, signal: options.signal };
@@ -207,6 +229,7 @@ export class HeliaBackend implements IpfsBackend {
       // The pin record's put already flushed (commit prefix); this keeps pins durable
       // even if a future Helia renames its keys.
       await this.#datastore.flush();
+      this.network?.provide([cid]);
     } catch (error) {
       // A concurrent pin of the same CID finished first: the pin exists, as asked.
       if (error instanceof Error && error.name === 'AlreadyPinnedError') return;
@@ -238,10 +261,48 @@ export class HeliaBackend implements IpfsBackend {
     }
   }
 
+  /** See IpfsBackend.getBlock: read from disk only, verified (verified-blockstore.ts). */
+  async getBlock(cid: CID, options: GetBlockOptions = {}): Promise<Uint8Array> {
+    this.#assertRunning();
+    try {
+      const parts: Uint8Array[] = [];
+      for await (const part of this.#blockstore.get(cid, options)) parts.push(part);
+      return parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts);
+    } catch (error) {
+      throw toIpfsError(error, `cannot read block ${cid.toString()}`, { cid: cid.toString() }, options.signal);
+    }
+  }
+
+  /**
+   * See IpfsBackend.importCar. Verified blocks are staged under `<folder>/staging/` and
+   * moved into the blockstore only after the whole file passed (car-stage.ts); then
+   * every root is pinned (and provided, with networking).
+   */
+  async importCar(file: string, options: CarImportOptions = {}): Promise<CarImportResult> {
+    this.#assertRunning();
+    const { importCarStaged } = await import('./car-stage.ts');
+    const result = await importCarStaged(file, this.#blockstore, path.join(this.#folder, 'staging'), options);
+    for (const root of result.roots) await this.pin(root, options);
+    return result;
+  }
+
+  /** See IpfsBackend.addresses: the listening multiaddrs with networking, else []. */
+  async addresses(): Promise<string[]> {
+    this.#assertRunning();
+    return this.network?.addresses() ?? [];
+  }
+
+  /** See IpfsBackend.connect; a no-op without networking. */
+  async connect(multiaddrs: readonly string[], options: GetBlockOptions = {}): Promise<void> {
+    this.#assertRunning();
+    await this.network?.connect(multiaddrs, options.signal);
+  }
+
   /** See IpfsBackend.stop. Waits for nothing in flight: stop after your calls settle. */
   stop(): Promise<void> {
     this.#stopped ??= (async () => {
       try {
+        await this.network?.stop();
         await this.helia.stop();
         await this.#blockstore.close();
         await this.#datastore.close();
@@ -250,6 +311,12 @@ export class HeliaBackend implements IpfsBackend {
       }
     })();
     return this.#stopped;
+  }
+
+  /** Makes `cid`'s DAG local from peers, durably (networking only). */
+  async #fetch(cid: CID, signal: AbortSignal | undefined): Promise<void> {
+    await this.network?.fetchDag(cid, signal);
+    await this.#blockstore.flush();
   }
 
   #assertRunning(): void {

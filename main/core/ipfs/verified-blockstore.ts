@@ -15,7 +15,7 @@
  * `put` trusts that the CID matches the bytes: the importer computes the CID from the
  * bytes it stores. Whoever puts foreign blocks (e.g. a CAR import) must verify first.
  */
-import { readFile } from 'node:fs/promises';
+import { open, readFile, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { FsBlockstore } from 'blockstore-fs';
 import { NextToLast } from 'blockstore-fs/sharding';
@@ -106,6 +106,41 @@ export class VerifiedFsBlockstore extends FsBlockstore {
     }
     this.#dirty.mark(folder);
     return cid;
+  }
+
+  /**
+   * Moves `staged`, a file holding `cid`'s block that the caller has verified, into
+   * place by rename (same file system), flushing it first with durability 'fsync'. For
+   * all-or-nothing imports: blocks are staged elsewhere, then adopted. Durable after the
+   * next `flush()`. A block already stored is kept and `staged` removed.
+   *
+   * @throws NotariumError('IPFS_FAILED') on a file-system error (cause attached).
+   */
+  async adopt(cid: CID, staged: string): Promise<void> {
+    const file = this.blockPath(cid);
+    const folder = path.dirname(file);
+    try {
+      if (!this.#knownFolders.has(folder)) {
+        await makeFolder(folder, this.#dirty);
+        this.#knownFolders.add(folder);
+      }
+      if (this.#durability === 'fsync') {
+        const handle = await open(staged, 'r+');
+        try {
+          await handle.datasync();
+        } finally {
+          await handle.close();
+        }
+      }
+      await rename(staged, file);
+    } catch (error) {
+      if (RENAME_REFUSED.has((error as NodeJS.ErrnoException).code ?? '') && (await this.has(cid))) {
+        await unlink(staged).catch(() => undefined);
+        return;
+      }
+      throw new NotariumError('IPFS_FAILED', `cannot move block ${cid.toString()} into the blockstore`, { cause: error, details: { cid: cid.toString() } });
+    }
+    this.#dirty.mark(folder);
   }
 
   /**

@@ -2,7 +2,9 @@
  * Account keys service: one Ethereum keystore + one age identity per data folder,
  * both under one passphrase. Public surface:
  * - {@link AccountStore}: `exists()`, `create(passphrase, {scryptN?})`, `readPublic()`, `unlock(passphrase)`
- * - the passphrase policy and the file names/modes/scrypt defaults.
+ * - the passphrase policy and the file names/modes/scrypt defaults;
+ * - account backup and restore in one passphrase-protected age file (account-backup.ts):
+ *   {@link writeAccountBackup}, {@link exportAccountBackup}, {@link importAccountBackup}.
  */
 export {
   AccountStore,
@@ -16,3 +18,13 @@ export {
 } from './account-store.ts';
 export type { AccountPublic, CreateAccountOptions, UnlockedAccount } from './account-store.ts';
 export { MIN_PASSPHRASE_LENGTH, assertNewPassphrase } from './passphrase.ts';
+export {
+  ACCOUNT_BACKUP_FORMAT,
+  exportAccountBackup,
+  importAccountBackup,
+  MAX_ACCOUNT_BACKUP_CHARS,
+  openAccountBackup,
+  parseAccountBackupBundle,
+  writeAccountBackup,
+} from './account-backup.ts';
+export type { AccountBackupBundle, ExportAccountOptions } from './account-backup.ts';

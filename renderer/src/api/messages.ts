@@ -25,7 +25,7 @@ export const ERROR_HELP: Record<ErrorCode, ErrorHelp> = {
   RECEIPT_INVALID: { title: 'This is not a valid Notarium receipt', next: 'Choose the .notarium-receipt.json file that came with the dataset.' },
   HASH_MISMATCH: { title: 'Content does not match the notarized hash', next: 'The data was altered; get an unaltered copy.' },
   PROOF_INVALID: { title: 'A Merkle proof is invalid', next: 'The receipt was altered; get the original receipt.' },
-  SIGNATURE_INVALID: { title: 'An author signature is invalid', next: 'The receipt was altered; get the original receipt.' },
+  SIGNATURE_INVALID: { title: 'An author signature is missing or invalid', next: 'For a draft: collect a valid signature file from every author listed (Co-authors). For a receipt: it was altered; get the original receipt.' },
   UNSAFE_PATH: { title: 'A file path is unsafe', next: 'The dataset contains a path that could escape the destination folder; it was not restored.' },
   LEDGER_FAILED: { title: 'The local ledger failed', next: 'Restart Notarium; check free disk space in the data folder.' },
   CANCELLED: { title: 'Cancelled', next: 'Nothing was recorded; you can start again.' },
@@ -36,6 +36,8 @@ export const ERROR_HELP: Record<ErrorCode, ErrorHelp> = {
   FORBIDDEN: { title: 'Refused for security reasons', next: 'Only Notarium\'s own window may use this.' },
   CONSENT_DENIED: { title: 'Consent does not cover this use', next: 'See which subjects deny it and why, then derive the eligible subset (Consent → Check a purpose).' },
   CONSENT_REVIEW_REQUIRED: { title: 'This use needs a person\'s decision', next: 'A named person may override with a reason; the override is recorded in the consent audit log.' },
+  INSUFFICIENT_FUNDS: { title: 'Your account cannot pay the transaction fee', next: 'Send ether (or the network\'s gas currency) to your account address, then try again; nothing was sent.' },
+  POLICY_DENIED: { title: 'Your lab\'s managed settings do not allow this', next: 'Ask your IT or data steward: the machine-wide settings file decides which networks and modes are allowed (notarium settings shows them).' },
 };
 
 export function helpFor(code: string): ErrorHelp {

@@ -5,6 +5,7 @@ import { useOperation } from '../api/use-operation.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { VirtualList } from '../components/VirtualList.tsx';
 import { SORTS, filterDatasets, statusLabel, type SortKey } from '../datasets/filter.ts';
+import { SharePanel } from '../datasets/SharePanel.tsx';
 import { formatBytes } from '../format.ts';
 import type { Navigate } from '../navigation.ts';
 
@@ -12,6 +13,7 @@ export function DatasetsScreen({ navigate }: { navigate: Navigate }) {
   const list = useOperation('listDatasets');
   const [query, setQuery] = useState('');
   const [sort, setSort] = useState<SortKey>('newest');
+  const [sharing, setSharing] = useState<DatasetSummaryInfo | null>(null);
   const { run } = list;
   useEffect(() => {
     void run({});
@@ -47,6 +49,7 @@ export function DatasetsScreen({ navigate }: { navigate: Navigate }) {
         </Paper>
       ) : (
         <>
+          {sharing === null ? null : <SharePanel key={sharing.id} dataset={sharing} onClose={() => setSharing(null)} />}
           <Group align="flex-end">
             <TextInput label="Search" placeholder="Title, root (0x…) or id" value={query} onChange={(e) => setQuery(e.currentTarget.value)} style={{ flex: 1 }} />
             <Select label="Sort" data={Object.entries(SORTS).map(([value, label]) => ({ value, label }))} value={sort} onChange={(v) => setSort((v as SortKey | null) ?? 'newest')} allowDeselect={false} w={200} />
@@ -54,14 +57,14 @@ export function DatasetsScreen({ navigate }: { navigate: Navigate }) {
           <Text size="sm" c="dimmed" aria-live="polite">
             {shown.length === all?.length ? `${shown.length} dataset(s)` : `${shown.length} of ${all?.length ?? 0} dataset(s) match`}
           </Text>
-          <VirtualList items={shown} rowHeight={64} height={560} label="Datasets" getKey={(d) => d.id} render={(d) => <DatasetRow d={d} navigate={navigate} />} />
+          <VirtualList items={shown} rowHeight={64} height={560} label="Datasets" getKey={(d) => d.id} render={(d) => <DatasetRow d={d} navigate={navigate} onShare={setSharing} />} />
         </>
       )}
     </Stack>
   );
 }
 
-function DatasetRow({ d, navigate }: { d: DatasetSummaryInfo; navigate: Navigate }) {
+function DatasetRow({ d, navigate, onShare }: { d: DatasetSummaryInfo; navigate: Navigate; onShare(d: DatasetSummaryInfo): void }) {
   const s = statusLabel(d);
   const receipt = d.receiptPath;
   return (
@@ -85,6 +88,9 @@ function DatasetRow({ d, navigate }: { d: DatasetSummaryInfo; navigate: Navigate
         </Button>
         <Button size="xs" variant="light" disabled={receipt === null} onClick={() => receipt !== null && navigate('retrieve', { receipt })} aria-label={`Retrieve ${d.title}`}>
           Retrieve
+        </Button>
+        <Button size="xs" variant="light" onClick={() => onShare(d)} aria-label={`Share ${d.title}`}>
+          Share
         </Button>
       </Group>
     </Group>

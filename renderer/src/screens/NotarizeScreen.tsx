@@ -1,4 +1,4 @@
-import { Alert, Anchor, Button, Code, Group, List, NumberInput, Paper, SegmentedControl, Stack, Stepper, Text, TextInput, Textarea, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Group, List, NumberInput, Paper, SegmentedControl, Stack, Stepper, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { useState } from 'react';
 import type { InputsReview, NotarizeResultInfo } from '../../../shared/api/index.ts';
 import { call } from '../api/client.ts';
@@ -11,6 +11,7 @@ import { formatBytes, formatRate, formatTime } from '../format.ts';
 import type { Navigate } from '../navigation.ts';
 import { useStatus } from '../status-context.tsx';
 import { Tiles } from '../components/Tiles.tsx';
+import { Fact } from '../components/Fact.tsx';
 
 interface Details {
   title: string;
@@ -176,6 +177,13 @@ function DetailsStep({ details, onChange, locked, hasAccount, navigate, onBack, 
           </Stack>
         </Alert>
       ) : null}
+      <Text size="sm" c="dimmed">
+        Several authors?{' '}
+        <Anchor component="button" type="button" size="sm" onClick={() => navigate('coauthors')}>
+          Prepare a draft for your co-authors to sign
+        </Anchor>{' '}
+        instead: each signs with their own key, and the dataset is anchored once.
+      </Text>
       <TextInput label="Title" description="Signed and recorded on the chain." required value={details.title} onChange={(e) => set('title', e.currentTarget.value)} />
       <Group grow>
         <TextInput label="Your name (author)" value={details.authorName} onChange={(e) => set('authorName', e.currentTarget.value)} />
@@ -212,7 +220,8 @@ function DetailsStep({ details, onChange, locked, hasAccount, navigate, onBack, 
   );
 }
 
-function ReceiptView({ result, navigate, onAnother }: { result: NotarizeResultInfo; navigate: Navigate; onAnother(): void }) {
+/** The anchored result: receipt, block, time, root, transaction; also used by the co-author flow. */
+export function ReceiptView({ result, navigate, onAnother, anotherLabel = 'Notarize another' }: { result: NotarizeResultInfo; navigate: Navigate; onAnother(): void; anotherLabel?: string }) {
   const explorer = result.explorerUrl;
   return (
     <Stack mt="md">
@@ -246,28 +255,9 @@ function ReceiptView({ result, navigate, onAnother }: { result: NotarizeResultIn
           Go to Datasets
         </Button>
         <Button variant="subtle" onClick={onAnother}>
-          Notarize another
+          {anotherLabel}
         </Button>
       </Group>
     </Stack>
-  );
-}
-
-export function Fact({ label, value, mono = false }: { label: string; value: string; mono?: boolean }) {
-  return (
-    <div style={{ minWidth: 0 }}>
-      <Text size="xs" c="dimmed">
-        {label}
-      </Text>
-      {mono ? (
-        <Code block style={{ wordBreak: 'break-all', whiteSpace: 'pre-wrap' }}>
-          {value}
-        </Code>
-      ) : (
-        <Text size="sm" fw={500}>
-          {value}
-        </Text>
-      )}
-    </div>
   );
 }

@@ -59,7 +59,7 @@ describe('AnchorService on the devnet', () => {
     expect(onChain).toEqual({ timestamp: result.blockTime, submitter: signer.address });
     expect((await devnet.provider.getBlock(result.blockNumber))?.hash).toBe(result.blockHash);
     expect(store.all()).toEqual([expect.objectContaining({ root: request.root.toLowerCase(), txHash: result.txHash, status: 'confirmed', blockNumber: result.blockNumber, nonce: 0 })]);
-    expect(stages).toEqual(['signed', 'broadcast', 'mined', 'confirming', 'confirmed']);
+    expect(stages).toEqual(['estimated', 'signed', 'broadcast', 'mined', 'confirming', 'confirmed']);
   });
 
   it('waits by polling when blocks come from elsewhere (no mining hook)', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Devnet } from '../../../main/core/chain/devnet.ts';
-import { NETWORKS, assertChainId, customNetwork, explorerTxUrl, networkByChainId } from '../../../main/core/chain/networks.ts';
+import { NETWORKS, OP_STACK_GAS_PRICE_ORACLE, assertChainId, connectRpc, customNetwork, explorerTxUrl, networkByChainId, resolveNetwork } from '../../../main/core/chain/networks.ts';
 import { closeDevnet, openTempDevnet } from './helpers.ts';
 
 const txHash = `0x${'ab'.repeat(32)}`;
@@ -32,6 +32,30 @@ describe('network presets', () => {
   });
 });
 
+describe('resolveNetwork', () => {
+  it('finds presets by id or display name, case-insensitively', () => {
+    expect(resolveNetwork('sepolia').chainId).toBe(11155111n);
+    expect(resolveNetwork('Arbitrum One').id).toBe('arbitrum');
+    expect(resolveNetwork(' BASE ', 8453).id).toBe('base');
+  });
+
+  it('refuses a preset name paired with another chain id, naming both', () => {
+    expect(() => resolveNetwork('sepolia', 1)).toThrow(expect.objectContaining({ code: 'CHAIN_ID_MISMATCH', details: { network: 'sepolia', expected: '11155111', actual: '1' } }));
+  });
+
+  it('makes a custom network from any other name with a chain id, and keeps a known chain\'s preset', () => {
+    expect(resolveNetwork('lab-chain', 4242)).toMatchObject({ id: 'custom', name: 'lab-chain', chainId: 4242n, local: false, currency: 'ETH' });
+    expect(resolveNetwork('my-sepolia-node', 11155111n).id).toBe('sepolia');
+    expect(() => resolveNetwork('lab-chain')).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
+  });
+
+  it('knows which chains charge an OP Stack L1 data fee and what currency pays gas', () => {
+    expect(Object.values(NETWORKS).filter((n) => n.l1FeeOracle === OP_STACK_GAS_PRICE_ORACLE).map((n) => n.id).sort()).toEqual(['base', 'optimism']);
+    expect(NETWORKS.polygon.currency).toBe('POL');
+    expect(NETWORKS.gnosis.currency).toBe('xDAI');
+  });
+});
+
 describe('assertChainId', () => {
   let devnet: Devnet;
   beforeAll(async () => {
@@ -51,5 +75,11 @@ describe('assertChainId', () => {
       code: 'CHAIN_ID_MISMATCH',
       details: { expected: '11155111', actual: '31337' },
     });
+  });
+
+  it('refuses a WebSocket endpoint clearly, without echoing a key in its path', async () => {
+    const failure = connectRpc('wss://mainnet.example/v3/SECRETKEY', 1n);
+    await expect(failure).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(failure).rejects.not.toThrow(/SECRETKEY/);
   });
 });

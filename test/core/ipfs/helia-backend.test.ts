@@ -13,7 +13,7 @@ import { UnixFS } from 'ipfs-unixfs';
 import type { CID } from 'multiformats/cid';
 import * as raw from 'multiformats/codecs/raw';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cidOfStream, HeliaBackend } from '../../../main/core/ipfs/index.ts';
+import { cidOfStream, HeliaBackend, type HeliaNetworking } from '../../../main/core/ipfs/index.ts';
 import { removeAll, tempFolder } from './temp-folder.ts';
 
 const MIB = 1_048_576;
@@ -285,9 +285,9 @@ describe('HeliaBackend nodes', () => {
     await expect(node.isPinned((await cidOfStream([])).cid)).rejects.toMatchObject({ code: 'IPFS_FAILED' });
   });
 
-  it('refuses networking it does not implement and invalid concurrency, with INVALID_INPUT', async () => {
+  it('refuses an unknown networking mode and invalid concurrency, with INVALID_INPUT', async () => {
     const folder = await tempFolder();
-    await expect(HeliaBackend.open(folder, { networking: { mode: 'peers', listen: ['/ip4/127.0.0.1/tcp/0'], peers: [] } })).rejects.toMatchObject({
+    await expect(HeliaBackend.open(folder, { networking: { mode: 'public' } as unknown as HeliaNetworking })).rejects.toMatchObject({
       code: 'INVALID_INPUT',
     });
     await expect(HeliaBackend.open(folder, { blockReadConcurrency: 0 })).rejects.toMatchObject({ code: 'INVALID_INPUT' });

@@ -1,0 +1,73 @@
+/**
+ * Moving data (docs/IPFS.md): `car export` / `car import` for air-gapped transfer on a
+ * USB disk, and `ipfs serve` to let peers fetch this data folder's objects over libp2p.
+ */
+import type { Command } from 'commander';
+import type { Notarium } from '../core/notarium.ts';
+import { printResult } from './output.ts';
+
+type Run = (cmd: Command, fn: (n: Notarium, g: { json?: boolean }) => Promise<number | undefined>) => Promise<void>;
+
+const collect = (v: string, prev: string[]): string[] => [...prev, v];
+
+function mb(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(1)} MB`;
+}
+
+/** Adds `car export`, `car import` and `ipfs serve` to `program`; `run` opens services and maps errors. */
+export function registerIpfsCommands(program: Command, run: Run): void {
+  const car = program.command('car').description('move encrypted datasets as CAR files (USB transfer to sites without a network)');
+
+  car
+    .command('export')
+    .description('write datasets (id, root, receipt or share ticket) or CIDs, with every block of their DAGs, to one CARv1 file')
+    .argument('<refs...>', 'dataset id or root, receipt file, share ticket file, or CID')
+    .requiredOption('-o, --out <file>', 'the CAR file to write (replaced if it exists)')
+    .action(async (refs: string[], o: Record<string, unknown>, cmd: Command) => {
+      await run(cmd, async (n, g) => {
+        const result = await n.carExport(refs, String(o['out']));
+        printResult(g.json === true, result, () =>
+          [
+            `Wrote ${result.path}: ${result.roots.length} objects, ${result.blocks} blocks, ${mb(result.fileBytes)}`,
+            `Import it with \`notarium car import ${result.path}\`, or into Kubo with \`ipfs dag import --pin-roots ${result.path}\`.`,
+          ].join('\n'),
+        );
+      });
+    });
+
+  car
+    .command('import')
+    .description('import a CAR file all or nothing: every block checked against its CID, every DAG complete, roots pinned')
+    .argument('<file>', 'a CAR file (from `notarium car export` or `ipfs dag export`)')
+    .action(async (file: string, _o, cmd: Command) => {
+      await run(cmd, async (n, g) => {
+        const result = await n.carImport(file);
+        printResult(g.json === true, result, () => `Imported ${result.blocks} blocks (${mb(result.blockBytes)}); ${result.roots.length} objects pinned. Retrieve with the receipt or share ticket.`);
+      });
+    });
+
+  program
+    .command('ipfs')
+    .description('IPFS networking of the embedded node')
+    .command('serve')
+    .description('run the embedded IPFS node with libp2p TCP so peers can fetch this folder\'s data; provides every pinned object (Ctrl-C to stop)')
+    .option('--listen <multiaddr>', 'address to listen on, e.g. /ip4/127.0.0.1/tcp/4001 (repeatable; added to settings)', collect, [])
+    .option('--peer <multiaddr>', 'peer to keep connected, with /p2p/<peer id> (repeatable; added to settings)', collect, [])
+    .action(async (o: Record<string, unknown>, cmd: Command) => {
+      await run(cmd, async (n, g) => {
+        const node = await n.serveIpfs({ listen: o['listen'] as string[], peers: o['peer'] as string[] });
+        // Listen for the signal before printing: a script may send it as soon as it reads the address.
+        const stopped = new Promise<void>((resolve) => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
+        });
+        printResult(g.json === true, { addresses: node.addresses }, () =>
+          node.addresses.length === 0
+            ? 'IPFS node running without a listen address (dialling out only). Ctrl-C to stop.'
+            : `IPFS node reachable at:\n${node.addresses.map((a) => `  ${a}`).join('\n')}\nGive one of these to peers (settings ipfs.networking.peers, or --peer). Ctrl-C to stop.`,
+        );
+        await stopped;
+        await node.close();
+      });
+    });
+}
