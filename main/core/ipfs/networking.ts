@@ -19,13 +19,12 @@
  *
  * This module (and with it libp2p) is imported only when networking is on.
  */
-import { getCiphers } from 'node:crypto';
 import { withBitswap } from '@helia/bitswap';
 import { withLibp2pLight } from '@helia/libp2p';
 import { identify } from '@libp2p/identify';
 import type { Libp2p } from '@libp2p/interface';
 import { kadDHT, passthroughMapper } from '@libp2p/kad-dht';
-import { noise, pureJsCrypto } from '@libp2p/noise';
+import { noise } from '@libp2p/noise';
 import { ping } from '@libp2p/ping';
 import { tcp } from '@libp2p/tcp';
 import { yamux } from '@libp2p/yamux';
@@ -37,6 +36,7 @@ import type { CID } from 'multiformats/cid';
 import * as raw from 'multiformats/codecs/raw';
 import { isNotariumError, NotariumError } from '../../../shared/errors.ts';
 import { toIpfsError } from './errors.ts';
+import { noiseCrypto } from './noise-crypto.ts';
 
 /** The networking settings of mode 'peers' (see HeliaNetworking). */
 export interface PeersNetworking {
@@ -71,15 +71,6 @@ type NetworkedHelia = Helia & { libp2p: Libp2p };
 /** Shared by the wants of one DAG fetch: when the last block arrived (ms since epoch). */
 interface FetchProgress {
   last: number;
-}
-
-/**
- * Noise's ChaCha20-Poly1305: node:crypto's where it exists, else pure JS. Electron's
- * BoringSSL has none, and Noise's own Electron check covers only the main process, not
- * the worker the core runs in (test: noise-without-node-chacha.test.ts).
- */
-function noiseCrypto(): Parameters<typeof noise>[0] {
-  return getCiphers().length > 0 ? {} : { crypto: pureJsCrypto };
 }
 
 /**
@@ -133,11 +124,12 @@ export class HeliaNetwork {
     if (settings.fetchTimeoutMs !== undefined && !(Number.isSafeInteger(settings.fetchTimeoutMs) && settings.fetchTimeoutMs >= 1)) {
       throw new NotariumError('INVALID_INPUT', 'fetchTimeoutMs must be a positive integer (ms)', { details: { fetchTimeoutMs: settings.fetchTimeoutMs } });
     }
+    const { crypto } = noiseCrypto();
     const networked = withBitswap(
       withLibp2pLight(helia, {
         addresses: { listen },
         transports: [tcp()],
-        connectionEncrypters: [noise(noiseCrypto())],
+        connectionEncrypters: [noise(crypto === undefined ? {} : { crypto })],
         streamMuxers: [yamux()],
         peerDiscovery: [],
         services: {
