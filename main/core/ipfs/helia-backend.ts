@@ -18,7 +18,8 @@
  */
 import path from 'node:path';
 import { unixfs, type UnixFS } from '@helia/unixfs';
-import { createHeliaLight, type AddOptions as PinAddOptions, type Helia } from 'helia';
+import type { AddOptions as PinAddOptions, Helia } from 'helia';
+import { createOfflineHelia } from './helia-light.ts';
 import { importByteStream } from 'ipfs-unixfs-importer';
 import type { CID } from 'multiformats/cid';
 import { NotariumError } from '../../../shared/errors.ts';
@@ -130,7 +131,7 @@ export class HeliaBackend implements IpfsBackend {
     try {
       await blockstore.open();
       await datastore.open();
-      const helia = createHeliaLight({ blockstore, datastore });
+      const helia = await createOfflineHelia({ blockstore, datastore });
       const network = networkModule !== undefined && networking.mode === 'peers' ? networkModule.HeliaNetwork.attach(helia, networking) : undefined;
       try {
         await helia.start();
