@@ -34,7 +34,7 @@ import { applyManagedSettings, assertNetworkAllowed, assertPublicModeAllowed, DE
 import { collectInputs } from './notary/inputs.ts';
 import { prepareDataset } from './notary/prepare.ts';
 import { ProgressMeter, type Progress } from './notary/progress.ts';
-import { fetchManifest, restoreFiles, type ManifestLocation, type RetrieveResult } from './notary/retrieve.ts';
+import { collect, fetchManifest, restoreFiles, type ManifestLocation, type RetrieveResult } from './notary/retrieve.ts';
 import { verifyFiles, type ChainCheck, type ChainVerifier, type VerifyReport } from './notary/verify.ts';
 import type { CipherPort, StoragePort } from './notary/ports.ts';
 
@@ -182,6 +182,9 @@ export interface DatasetSummary {
   supersededBy: string | null;
 }
 
+/** Multicodec code of raw binary blocks (CIDv1 `bafkrei…`). */
+const RAW_CODEC = 0x55;
+
 /** ERC-1271 `isValidSignature` magic value (bytes4(keccak256("isValidSignature(bytes32,bytes)"))). */
 const ERC1271_MAGIC = '0x1626ba7e';
 
@@ -190,11 +193,14 @@ async function* explainMissing(source: AsyncIterable<Uint8Array>, cid: string, i
   try {
     yield* source;
   } catch (e) {
-    if (isNotariumError(e) && e.code === 'NOT_FOUND') {
-      throw new NotariumError('NOT_FOUND', `The encrypted data ${cid} is not in this machine's IPFS store (${ipfsDir}): import the dataset's CAR file, or connect to an IPFS node that has it.`, { cause: e });
-    }
-    throw e;
+    throw missingData(e, cid, ipfsDir);
   }
+}
+
+function missingData(e: unknown, cid: string, ipfsDir: string): unknown {
+  return isNotariumError(e) && e.code === 'NOT_FOUND'
+    ? new NotariumError('NOT_FOUND', `The encrypted data ${cid} is not in this machine's IPFS store (${ipfsDir}): import the dataset's CAR file, or connect to an IPFS node that has it.`, { cause: e })
+    : e;
 }
 
 /** @throws NotariumError('INVALID_INPUT') unless `dir` is an existing folder we can write to. */
@@ -390,6 +396,19 @@ export class Notarium {
         addStream: async (source, signal) => (await ipfs.addStream(source, signal === undefined ? {} : { signal })).cid.toString(),
         pin: (cid) => ipfs.pin(CID.parse(cid)),
         cat: (cid, signal) => explainMissing(ipfs.cat(CID.parse(cid), signal === undefined ? {} : { signal }), cid, this.layout.ipfsDir),
+        readSmall: async (cid, maxBytes) => {
+          const parsed = CID.parse(cid);
+          // A raw-leaf CID's block is the content itself (unixfs-v1-2025 stores objects up to
+          // 1 MiB so): one verified block read instead of a UnixFS export.
+          if (parsed.code === RAW_CODEC) {
+            const block = await ipfs.getBlock(parsed).catch((e: unknown) => {
+              throw missingData(e, cid, this.layout.ipfsDir);
+            });
+            if (block.length > maxBytes) throw new NotariumError('INVALID_INPUT', `Object ${cid} is larger than ${maxBytes} bytes.`);
+            return block;
+          }
+          return collect(explainMissing(ipfs.cat(parsed), cid, this.layout.ipfsDir), maxBytes, `Object ${cid}`);
+        },
       },
     };
   }

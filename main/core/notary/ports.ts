@@ -18,4 +18,6 @@ export interface StoragePort {
   addStream(source: AsyncIterable<Uint8Array>, signal?: AbortSignal): Promise<string>;
   pin(cid: string): Promise<void>;
   cat(cid: string, signal?: AbortSignal): AsyncIterable<Uint8Array>;
+  /** Whole content of a small object (an age header): one verified block read when it is a raw leaf. */
+  readSmall(cid: string, maxBytes: number): Promise<Uint8Array>;
 }

@@ -51,7 +51,7 @@ export async function createShareEnvelope(o: {
 }): Promise<{ headerCid: string; payloadCid: string; fileCount: number; totalBytes: number }> {
   const manifest = parseManifest(o.manifestText);
   const headers = await mapLimit(manifest.files, 8, async (f) => {
-    const header = await collect(o.storage.cat(f.headerCid), 1 << 20, `The age header of ${f.path}`);
+    const header = await o.storage.readSmall(f.headerCid, 1 << 20);
     return Buffer.from(await o.rewrap(header)).toString('base64');
   });
   const envelope: ShareEnvelope = {
