@@ -24,6 +24,7 @@ import { READ_CHUNK_BYTES } from './hash.ts';
 import type { InputFile } from './inputs.ts';
 import type { ProgressMeter } from './progress.ts';
 import type { CipherPort, StoragePort } from './ports.ts';
+import { mapLimit } from './map-limit.ts';
 
 export interface PreparedDataset {
   manifest: Manifest;
@@ -85,21 +86,6 @@ async function processFile(f: InputFile, o: PrepareOptions): Promise<ManifestFil
     headerCid,
     payloadCid,
   };
-}
-
-/** Runs `fn` over `items` with at most `limit` in flight, keeping result order. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>, signal?: AbortSignal): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      if (signal?.aborted === true) throw new NotariumError('CANCELLED', 'Notarization cancelled.');
-      const i = next++;
-      results[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {

@@ -10,6 +10,7 @@ import { manifestDigest, parseManifest, type Manifest } from '../../../shared/no
 import { SHARE_ENVELOPE_FORMAT, shareEnvelopeSchema, parseShareJson, type ShareEnvelope } from '../../../shared/notary/share.ts';
 import { collect } from './retrieve.ts';
 import type { CipherPort, StoragePort } from './ports.ts';
+import { mapLimit } from './map-limit.ts';
 
 /** Re-wraps one header's file key for the share's recipient (crypto's createRewrapper). */
 export type Rewrap = (header: Uint8Array) => Promise<Uint8Array>;
@@ -18,20 +19,6 @@ async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
   yield bytes;
 }
 
-/** Runs `fn` over `items` with at most `limit` at a time, results in order. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i] as T, i);
-      }
-    }),
-  );
-  return out;
-}
 
 /**
  * Builds and stores the share envelope of a dataset for `recipient`.
