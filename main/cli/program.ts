@@ -272,11 +272,13 @@ export function buildProgram(): Command {
         const port = String(o['port']);
         if (!/^\d{1,5}$/.test(port) || Number(port) > 65535) throw new NotariumError('INVALID_INPUT', `--port must be a TCP port number (0-65535), not ${JSON.stringify(port)}.`);
         const server = await n.serveDevnet(Number(port));
-        printResult(g.json === true, server, () => `Devnet (chain id ${server.chainId}) serving JSON-RPC at ${server.url}\nNotaryRegistry at ${server.contract}\nCtrl-C to stop.`);
-        await new Promise<void>((resolve) => {
+        // Listen for Ctrl-C before announcing the URL: a script may signal as soon as it reads it.
+        const stopped = new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
           process.once('SIGTERM', resolve);
         });
+        printResult(g.json === true, server, () => `Devnet (chain id ${server.chainId}) serving JSON-RPC at ${server.url}\nNotaryRegistry at ${server.contract}\nCtrl-C to stop.`);
+        await stopped;
         await server.close();
       });
     });
