@@ -493,6 +493,7 @@ export class Notarium {
    */
   async draft(input: DraftRequest, call: Omit<NotarizeCallOptions, 'passphrase'> = {}): Promise<{ draftPath: string; draft: Draft; warnings: string[] }> {
     const req = parseRequest(draftRequestSchema, input);
+    if (req.out !== undefined) await assertWritableFolder(path.dirname(path.resolve(req.out)), 'draft');
     const me = await this.#accounts.readPublic();
     let supersedes = ZERO_BYTES32;
     if (req.supersedes !== undefined) {
