@@ -17,3 +17,43 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
 }
+
+/**
+ * Like mapLimit, with each item also weighing on a shared budget: an item starts only when
+ * its weight fits (or nothing else runs). Lets many small files overlap their I/O waits
+ * while a large file's buffers are never multiplied by the concurrency.
+ * @param weight of an item, in the budget's unit (e.g. bytes of buffers it holds).
+ */
+export async function mapWeighted<T, R>(
+  items: readonly T[],
+  opts: { limit: number; budget: number; weight: (item: T) => number; signal?: AbortSignal },
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  let used = 0;
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  const release = (w: number): void => {
+    used -= w;
+    running -= 1;
+    waiting.splice(0).forEach((wake) => wake());
+  };
+  const acquire = async (w: number): Promise<void> => {
+    while (running > 0 && used + w > opts.budget) await new Promise<void>((resolve) => waiting.push(resolve));
+    used += w;
+    running += 1;
+  };
+  return mapLimit(
+    items,
+    opts.limit,
+    async (item, i) => {
+      const w = Math.min(opts.weight(item), opts.budget);
+      await acquire(w);
+      try {
+        return await fn(item, i);
+      } finally {
+        release(w);
+      }
+    },
+    opts.signal,
+  );
+}

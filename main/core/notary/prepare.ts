@@ -24,7 +24,10 @@ import { READ_CHUNK_BYTES } from './hash.ts';
 import type { InputFile } from './inputs.ts';
 import type { ProgressMeter } from './progress.ts';
 import type { CipherPort, StoragePort } from './ports.ts';
-import { mapLimit } from './map-limit.ts';
+import { mapWeighted } from './map-limit.ts';
+
+/** Buffers one file stream holds at most (cipher window + IPFS write window), bytes. */
+const STREAM_BUFFER_BYTES = 16 * 1024 * 1024;
 
 export interface PreparedDataset {
   manifest: Manifest;
@@ -99,7 +102,14 @@ async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
  */
 export async function prepareDataset(o: PrepareOptions): Promise<PreparedDataset> {
   const sorted = sortFiles([...o.files]);
-  const files = await mapLimit(sorted, o.concurrency ?? 2, (f) => processFile(f, o), o.signal);
+  // Small files are latency-bound (a few fsyncs each): overlap up to 8 of them. A file
+  // weighs its size up to 16 MiB, the pipeline's buffers per stream, so large files run
+  // at most two at a time and memory stays flat.
+  const files = await mapWeighted(
+    sorted,
+    { limit: o.concurrency ?? 8, budget: 2 * STREAM_BUFFER_BYTES, weight: (f) => Math.max(f.size, 64 * 1024), ...(o.signal === undefined ? {} : { signal: o.signal }) },
+    (f) => processFile(f, o),
+  );
   const manifest: Manifest = {
     format: MANIFEST_FORMAT,
     version: MANIFEST_VERSION,
