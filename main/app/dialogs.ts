@@ -19,6 +19,7 @@ const SAVERS: Record<SavePurpose, SaveDialogOptions> = {
   'consent-export': { title: 'Export consent records (FHIR R4 Bundle)', defaultPath: 'consents.fhir.json', filters: JSON_FILES },
   'subset-output': { title: 'Save the eligible subset as', defaultPath: 'eligible-subset' },
   'share-ticket': { title: 'Save the share ticket for the recipient', defaultPath: 'share-ticket.json', filters: JSON_FILES },
+  'account-backup-out': { title: 'Save the encrypted account backup as', defaultPath: 'notarium-account.backup.age', filters: [{ name: 'age files', extensions: ['age'] }] },
 };
 
 const PICKERS: Record<Exclude<Purpose, SavePurpose>, OpenDialogOptions> = {
@@ -32,6 +33,7 @@ const PICKERS: Record<Exclude<Purpose, SavePurpose>, OpenDialogOptions> = {
   'link-source': { title: 'Choose the file naming the subjects (CSV, VCF or a list)', properties: ['openFile'] },
   'subset-input': { title: "Choose the dataset's CSV or VCF file", properties: ['openFile'] },
   draft: { title: 'Choose the draft', properties: ['openFile'], filters: [{ name: 'Notarium drafts', extensions: ['json'] }] },
+  'account-backup': { title: 'Choose the account backup', properties: ['openFile'], filters: [{ name: 'Notarium account backups', extensions: ['age'] }, { name: 'All files', extensions: ['*'] }] },
   'signature-files': { title: 'Choose the co-authors\u2019 signature files', properties: ['openFile', 'multiSelections'], filters: [{ name: 'Notarium signatures', extensions: ['json'] }] },
 };
 

@@ -13,6 +13,7 @@ import { pickPaths, saveReport } from './dialogs.ts';
 import { APP_ORIGIN } from './guards.ts';
 import { registerIpc } from './ipc.ts';
 import { PassphraseKeychain } from './keychain.ts';
+import { KeychainSecretStore } from './keychain-secrets.ts';
 import { registerAppScheme, serveRenderer } from './protocol.ts';
 import { createShellHandlers } from './shell-handlers.ts';
 import { createMainWindow, hardenSession, hardenWebContents } from './window.ts';
@@ -34,11 +35,14 @@ async function start(): Promise<void> {
   serveRenderer(session.defaultSession.protocol, path.join(here, '../renderer'));
 
   const dataDir = resolveDataDir({ env: process.env });
+  // Decrypted here, in the shell, only when the core asks (pinning service calls).
+  const secrets = new KeychainSecretStore(safeStorage, path.join(dataDir, 'keys', 'secrets'));
   // The bundle emits the worker next to this file (electron.vite.config.ts).
   const core = await CoreHost.start({
     dataDir,
     workerUrl: new URL('./core-worker.js', import.meta.url),
     cipherWorkerHref: new URL('./cipher-worker.js', import.meta.url).href,
+    secrets,
   });
   const keychain = new PassphraseKeychain(safeStorage, path.join(dataDir, 'keys', 'passphrase.keychain'));
   const remembered = await keychain.load();
@@ -47,6 +51,7 @@ async function start(): Promise<void> {
   const win = createMainWindow(path.join(here, '../preload/index.cjs'));
   const handlers = createShellHandlers(core, {
     keychain,
+    secrets,
     pickPaths: (purpose) => pickPaths(win, purpose),
     saveReport: (req) => saveReport(win, req),
     openExternal: (url) => shell.openExternal(url),

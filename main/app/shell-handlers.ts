@@ -6,7 +6,9 @@
  */
 import { NotariumError } from '../../shared/errors.ts';
 import { toNotariumError, type CallContext, type Handlers, type OperationName, type ParsedRequestOf, type Status } from '../../shared/api/index.ts';
+import { PINNING_TOKEN_SECRET } from '../core/ipfs/secret-store.ts';
 import type { PassphraseKeychain } from './keychain.ts';
+import type { KeychainSecretStore } from './keychain-secrets.ts';
 import { isSafeExternalUrl } from './guards.ts';
 
 /** The core, as the shell reaches it (CoreHost). */
@@ -18,6 +20,8 @@ export interface CorePort {
 export interface ShellPorts {
   /** null where there is no OS keychain (test bridge). */
   keychain: PassphraseKeychain | null;
+  /** The OS keychain's named secrets (pinning token); null or absent where there is none (test bridge). */
+  secrets?: Pick<KeychainSecretStore, 'set' | 'has' | 'refusal'> | null;
   pickPaths(purpose: ParsedRequestOf<'pickPaths'>['purpose']): Promise<string[]>;
   /** Saves the report; returns the path, or null when the user cancelled. */
   saveReport(req: ParsedRequestOf<'saveReport'>): Promise<string | null>;
@@ -36,7 +40,9 @@ export function createShellHandlers(core: CorePort, ports: ShellPorts): Handlers
   return {
     status: async (req, ctx) => {
       const status = (await forward(core, 'status', req, ctx)) as Status;
-      return ports.keychain === null ? status : { ...status, keychain: await ports.keychain.info() };
+      const secrets = ports.secrets ?? null;
+      const pinningToken = secrets === null ? { stored: false, writable: false } : { stored: await secrets.has(PINNING_TOKEN_SECRET), writable: secrets.refusal() === null };
+      return ports.keychain === null ? { ...status, pinningToken } : { ...status, keychain: await ports.keychain.info(), pinningToken };
     },
     createAccount: async (req, ctx) => {
       const account = await forward(core, 'createAccount', { passphrase: req.passphrase }, ctx);
@@ -75,6 +81,19 @@ export function createShellHandlers(core: CorePort, ports: ShellPorts): Handlers
     consentLogVerify: fwd('consentLogVerify'),
     consentLogEntries: fwd('consentLogEntries'),
     consentLogAnchor: fwd('consentLogAnchor'),
+    confirmFee: fwd('confirmFee'),
+    pendingAnchors: fwd('pendingAnchors'),
+    resumeAnchor: fwd('resumeAnchor'),
+    exportAccount: fwd('exportAccount'),
+    importAccount: fwd('importAccount'),
+    // The token goes to the keychain here, in the shell; the core reads it back through the
+    // host when the pinning service needs it. It never crosses back to the renderer.
+    setPinningToken: async (req) => {
+      const secrets = ports.secrets ?? null;
+      if (secrets === null) throw new NotariumError('KEYCHAIN_REFUSED', 'There is no OS keychain here to keep the pinning service token.');
+      await secrets.set(PINNING_TOKEN_SECRET, req.token);
+      return { stored: true as const };
+    },
     pickPaths: async (req) => ({ paths: await ports.pickPaths(req.purpose) }),
     saveReport: async (req) => ({ path: await ports.saveReport(req) }),
     openExternal: async (req) => {

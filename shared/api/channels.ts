@@ -34,10 +34,16 @@ export const OPERATION_LIST = [
   'consentLogVerify',
   'consentLogEntries',
   'consentLogAnchor',
+  'confirmFee',
+  'pendingAnchors',
+  'resumeAnchor',
+  'exportAccount',
+  'importAccount',
+  'setPinningToken',
 ] as const;
 
 /** Operations that take a call id and stream progress events. */
-export const PROGRESS_OPERATIONS = ['notarize', 'verify', 'retrieve', 'draft', 'anchorDraft'] as const;
+export const PROGRESS_OPERATIONS = ['notarize', 'verify', 'retrieve', 'draft', 'anchorDraft', 'resumeAnchor'] as const;
 
 /** IPC channel of an operation. */
 export function channelOf(name: string): string {

@@ -49,6 +49,14 @@ import {
 } from './consent-responses.ts';
 import { callIdSchema } from './progress.ts';
 import {
+  exportAccountRequestSchema,
+  exportAccountResultSchema,
+  importAccountRequestSchema,
+  pendingAnchorSchema,
+  resumeAnchorRequestSchema,
+  setPinningTokenRequestSchema,
+} from './desktop-schemas.ts';
+import {
   accountSchema,
   datasetSummarySchema,
   draftResultSchema,
@@ -103,7 +111,7 @@ export const setNetworkRequestSchema = z.discriminatedUnion('mode', [
 ]);
 
 /** Purposes whose dialog asks where to save a new file (a save dialog); it answers one path. */
-export const SAVE_PURPOSES = ['consent-export', 'subset-output', 'share-ticket'] as const;
+export const SAVE_PURPOSES = ['consent-export', 'subset-output', 'share-ticket', 'account-backup-out'] as const;
 
 /** What a file dialog is for: decides its title, filters and whether it picks files or a folder, or saves. */
 export const PICK_PURPOSES = [
@@ -118,6 +126,7 @@ export const PICK_PURPOSES = [
   'subset-input',
   'draft',
   'signature-files',
+  'account-backup',
   ...SAVE_PURPOSES,
 ] as const;
 export const pickPathsRequestSchema = z.strictObject({ purpose: z.enum(PICK_PURPOSES) });
@@ -137,6 +146,12 @@ export const openExternalRequestSchema = z.strictObject({ url: z.string().max(20
 /** The desktop app always writes the export to a file the user chose (the CLI may print it). */
 export const consentExportFileRequestSchema = consentExportRequestSchema.extend({ out: z.string().min(1, 'choose where to write the FHIR Bundle') });
 
+export const confirmFeeRequestSchema = z.strictObject({
+  callId: callIdSchema,
+  /** true: sign and send as quoted; false: stop with CANCELLED, nothing sent. */
+  accept: z.boolean(),
+});
+
 export const OPERATIONS = {
   /** Data folder, account, lock state, keychain, network, IPFS. Never fails for a missing account. */
   status: op({ request: empty, response: statusSchema, errors: ['LEDGER_FAILED'], host: 'shell', progress: false }),
@@ -152,7 +167,7 @@ export const OPERATIONS = {
   notarize: op({
     request: notarizeRequestSchema,
     response: notarizeResultSchema,
-    errors: ['ACCOUNT_MISSING', 'ACCOUNT_LOCKED', 'WRONG_PASSPHRASE', 'NOT_FOUND', 'ALREADY_EXISTS', 'CANCELLED', 'IPFS_FAILED', 'CRYPTO_FAILED', 'CHAIN_FAILED', 'CHAIN_ID_MISMATCH', 'ANCHOR_PENDING', 'ALREADY_ANCHORED', 'DEVNET_LOCKED', 'LEDGER_FAILED', 'UNSAFE_PATH'],
+    errors: ['ACCOUNT_MISSING', 'ACCOUNT_LOCKED', 'WRONG_PASSPHRASE', 'NOT_FOUND', 'ALREADY_EXISTS', 'CANCELLED', 'IPFS_FAILED', 'CRYPTO_FAILED', 'CHAIN_FAILED', 'CHAIN_ID_MISMATCH', 'ANCHOR_PENDING', 'ALREADY_ANCHORED', 'DEVNET_LOCKED', 'LEDGER_FAILED', 'UNSAFE_PATH', 'POLICY_DENIED'],
     host: 'core',
     progress: true,
   }),
@@ -167,13 +182,35 @@ export const OPERATIONS = {
   /** Cancels a running progress operation by its call id; a cancelled notarization leaves no dataset behind. */
   cancel: op({ request: z.strictObject({ callId: callIdSchema }), response: z.object({ cancelled: z.boolean() }), errors: [], host: 'core', progress: false }),
   /** Embedded devnet, or an RPC endpoint whose chain id is checked before it is saved. */
-  setNetwork: op({ request: setNetworkRequestSchema, response: networkInfoSchema, errors: ['CHAIN_FAILED', 'CHAIN_ID_MISMATCH'], host: 'core', progress: false }),
+  setNetwork: op({ request: setNetworkRequestSchema, response: networkInfoSchema, errors: ['CHAIN_FAILED', 'CHAIN_ID_MISMATCH', 'POLICY_DENIED'], host: 'core', progress: false }),
   /** Native file/folder dialog; `paths` is empty when the user cancels. */
   pickPaths: op({ request: pickPathsRequestSchema, response: z.object({ paths: z.array(z.string()) }), errors: [], host: 'shell', progress: false }),
   /** Saves a verification report (HTML, or PDF rendered from the same HTML); `path` is null when the user cancels. */
   saveReport: op({ request: saveReportRequestSchema, response: z.object({ path: z.string().nullable() }), errors: [], host: 'shell', progress: false }),
   /** Opens an https link (e.g. a block explorer) in the user's browser, after a URL check. */
   openExternal: op({ request: openExternalRequestSchema, response: z.object({ opened: z.boolean() }), errors: [], host: 'shell', progress: false }),
+
+  // ---- public chains (issue 4): fee prompts and unfinished anchorings
+  /** Answers the fee quote a running call is waiting on (its progress event's `feeQuote`); `answered` is false when none waits. */
+  confirmFee: op({ request: confirmFeeRequestSchema, response: z.object({ answered: z.boolean() }), errors: [], host: 'core', progress: false }),
+  /** Anchorings started here and not finished (Notarium.pendingAnchors); local files only. */
+  pendingAnchors: op({ request: empty, response: z.array(pendingAnchorSchema), errors: ['LEDGER_FAILED'], host: 'core', progress: false }),
+  /** Finishes one of them (Notarium.resumeAnchor): follows its transaction or quotes and sends one. */
+  resumeAnchor: op({
+    request: resumeAnchorRequestSchema,
+    response: notarizeResultSchema,
+    errors: ['ACCOUNT_MISSING', 'ACCOUNT_LOCKED', 'WRONG_PASSPHRASE', 'NOT_FOUND', 'CANCELLED', 'CHAIN_FAILED', 'CHAIN_ID_MISMATCH', 'ANCHOR_PENDING', 'ALREADY_ANCHORED', 'DEVNET_LOCKED', 'LEDGER_FAILED', 'POLICY_DENIED'],
+    host: 'core',
+    progress: true,
+  }),
+
+  // ---- account backup and secrets (main/core/keys/account-backup.ts)
+  /** Writes an encrypted backup of the account (age, scrypt) to a new file; needs the account unlocked. */
+  exportAccount: op({ request: exportAccountRequestSchema, response: exportAccountResultSchema, errors: ['ACCOUNT_MISSING', 'ACCOUNT_LOCKED', 'WRONG_PASSPHRASE', 'ALREADY_EXISTS'], host: 'core', progress: false }),
+  /** Restores an account from a backup file into this data folder (which has none) and unlocks it. */
+  importAccount: op({ request: importAccountRequestSchema, response: accountSchema, errors: ['ACCOUNT_EXISTS', 'NOT_FOUND', 'WRONG_PASSPHRASE', 'CRYPTO_FAILED'], host: 'core', progress: false }),
+  /** Stores (replaces) the IPFS pinning service's access token in the OS keychain; the token is never read back. */
+  setPinningToken: op({ request: setPinningTokenRequestSchema, response: z.object({ stored: z.literal(true) }), errors: ['KEYCHAIN_REFUSED'], host: 'shell', progress: false }),
 
   // ---- co-authors and sharing (issue 4): Notarium.draft/draftStatus/signDraft/anchorDraft/share
   /** Encrypts and stores the files and writes a draft for co-authors to sign; needs no passphrase. */

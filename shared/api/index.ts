@@ -7,6 +7,7 @@ export * from './schemas.ts';
 export * from './responses.ts';
 export * from './consent-schemas.ts';
 export * from './consent-responses.ts';
+export * from './desktop-schemas.ts';
 export * from './progress.ts';
 export * from './outcome.ts';
 export * from './contract.ts';

@@ -4,6 +4,7 @@
  * shell parses before forwarding them to the renderer, tagged with the call they belong to.
  */
 import { z } from 'zod';
+import { feeQuoteSchema } from './desktop-schemas.ts';
 
 export const PROGRESS_PHASES = ['hashing', 'encrypting', 'anchoring', 'verifying', 'retrieving'] as const;
 
@@ -30,5 +31,10 @@ export const callIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected 
 export const progressEventSchema = z.strictObject({
   callId: callIdSchema,
   progress: progressSchema,
+  /**
+   * Set when the call waits for the user to accept a public-chain fee before it signs; the
+   * renderer answers with the `confirmFee` operation (no answer: the call waits; cancel: declined).
+   */
+  feeQuote: feeQuoteSchema.optional(),
 });
 export type ProgressEvent = z.infer<typeof progressEventSchema>;

@@ -5,6 +5,7 @@
  * Units: sizes in bytes, times in unix seconds, rates in bytes per second.
  */
 import { z } from 'zod';
+import { managedInfoSchema, NO_MANAGED_SETTINGS, pinningTokenInfoSchema } from './desktop-schemas.ts';
 
 const bytes32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/);
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/);
@@ -51,6 +52,10 @@ export const statusSchema = z.object({
   keychain: keychainInfoSchema,
   network: networkInfoSchema,
   ipfs: z.object({ mode: z.literal('embedded'), dir: z.string() }),
+  /** The lab's managed settings: locked keys, policy and warnings (issue 6). */
+  managed: managedInfoSchema.default(NO_MANAGED_SETTINGS),
+  /** The IPFS pinning service token in the OS keychain (the shell fills it in; never the token). */
+  pinningToken: pinningTokenInfoSchema.default({ stored: false, writable: false }),
 });
 export type Status = z.infer<typeof statusSchema>;
 

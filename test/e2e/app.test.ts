@@ -87,6 +87,19 @@ describe('desktop UI in Chromium', () => {
     await expectAccessible('Settings');
   });
 
+  it('exports an encrypted account backup through the save dialog; the pinning token field is write-only', async () => {
+    const out = path.join(h.dir, 'account.backup.age');
+    h.dialogAnswers.set('account-backup-out', [out]);
+    await page.getByRole('button', { name: 'Export backup…' }).click();
+    await expect.poll(() => page.getByText('Backup saved').isVisible(), { timeout: 30_000 }).toBe(true);
+    expect(await readFile(out, 'utf8')).toMatch(/^-----BEGIN AGE ENCRYPTED FILE-----/);
+    // The test bridge has no OS keychain: the token cannot be entered there.
+    expect(await page.getByLabel('Token', { exact: true }).isDisabled()).toBe(true);
+    await page.getByRole('heading', { name: 'Pinning service token' }).scrollIntoViewIfNeeded();
+    await screenshot(page, '02b-settings-backup-token');
+    await expectAccessible('Settings (backup, token)');
+  });
+
   it('notarizes the real dataset through the wizard and shows the receipt', async () => {
     await nav('Notarize');
     h.dialogAnswers.set('notarize-folder', [dataset]);

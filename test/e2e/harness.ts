@@ -37,9 +37,16 @@ export async function buildApp(): Promise<void> {
   await build({ configFile: path.join(ROOT, 'electron.vite.config.ts'), root: ROOT, logLevel: 'warn' });
 }
 
-export async function startHarness(): Promise<Harness> {
+/** @param options.managedSettings the lab's managed settings file content (JSON), written root-owned-like (0644) in the temp folder. */
+export async function startHarness(options: { managedSettings?: unknown } = {}): Promise<Harness> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'notarium-e2e-'));
+  let managedSettingsFile: string | undefined;
+  if (options.managedSettings !== undefined) {
+    managedSettingsFile = path.join(dir, 'managed-settings.json');
+    await writeFile(managedSettingsFile, JSON.stringify(options.managedSettings), { mode: 0o644 });
+  }
   const core = await CoreHost.start({
+    ...(managedSettingsFile === undefined ? {} : { managedSettingsFile }),
     dataDir: path.join(dir, 'data'),
     scryptN: 1024,
     pollIntervalMs: 50,

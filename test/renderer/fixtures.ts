@@ -12,6 +12,8 @@ export const STATUS = {
   keychain: { available: false, backend: 'basic_text', remembered: false, refusal: 'plain text backend' },
   network: { mode: 'devnet', name: 'devnet', chainId: '31337', rpcUrl: null, registry: null, local: true },
   ipfs: { mode: 'embedded', dir: '/data/ipfs' },
+  managed: { status: 'absent', file: '/etc/notarium/managed-settings.json', locked: [], warnings: [], allowPublicMode: true, defaultRecipients: [], allowedChainIds: null, blockedReason: null },
+  pinningToken: { stored: false, writable: true },
 };
 
 export const dataset = (i: number, title = `Dataset ${i}`) => ({ id: `id-${i}`, title, root: ROOT, status: 'anchored', fileCount: i, totalBytes: 1000 * i, createdAt: 1_700_000_000 + i, receiptPath: `/r/${i}.json`, confirmations: 2, supersededBy: null });

@@ -6,6 +6,7 @@ import { SettingsScreen } from '../../renderer/src/screens/SettingsScreen.tsx';
 import { VerifyScreen } from '../../renderer/src/screens/VerifyScreen.tsx';
 import { NotarizeScreen } from '../../renderer/src/screens/NotarizeScreen.tsx';
 import { installFakeApi, never, type FakeApi } from './fake-api.ts';
+import { STATUS } from './fixtures.ts';
 import { renderWithProviders } from './render.tsx';
 
 const root = `0x${'ab'.repeat(32)}`;
@@ -16,6 +17,8 @@ const status = {
   keychain: { available: false, backend: 'basic_text', remembered: false, refusal: 'plain text backend' },
   network: { mode: 'devnet', name: 'devnet', chainId: '31337', rpcUrl: null, registry: null, local: true },
   ipfs: { mode: 'embedded', dir: '/data/ipfs' },
+  managed: STATUS.managed,
+  pinningToken: STATUS.pinningToken,
 };
 const dataset = (i: number) => ({ id: `id-${i}`, title: `Dataset ${i}`, root, status: 'anchored', fileCount: i, totalBytes: 1000 * i, createdAt: 1_700_000_000 + i, receiptPath: `/r/${i}.json`, confirmations: 2, supersededBy: null });
 const navigate = () => undefined;
@@ -24,6 +27,7 @@ let fake: FakeApi;
 beforeEach(() => {
   fake = installFakeApi();
   fake.answer('status', { ok: true, value: status });
+  fake.answer('pendingAnchors', { ok: true, value: [] });
 });
 
 describe('Datasets screen', () => {

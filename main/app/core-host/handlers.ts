@@ -3,12 +3,14 @@
  * beyond choosing the service and shaping its answer. Runs inside the core worker
  * (worker.ts); tests run it in plain Node.
  */
+import { readFile } from 'node:fs/promises';
 import { NotariumError, isNotariumError } from '../../../shared/errors.ts';
-import type { CallContext, Handlers, NetworkInfo, Status } from '../../../shared/api/index.ts';
-import { AccountStore } from '../../core/keys/index.ts';
+import type { CallContext, FeeQuote, Handlers, ManagedInfo, NetworkInfo, Status } from '../../../shared/api/index.ts';
+import { AccountStore, importAccountBackup, MAX_ACCOUNT_BACKUP_CHARS, writeAccountBackup } from '../../core/keys/index.ts';
 import { collectInputs } from '../../core/notary/inputs.ts';
-import { readSettings } from '../../core/settings.ts';
+import type { FeeConfirmation } from '../../core/chain/fees.ts';
 import type { Notarium } from '../../core/notarium.ts';
+import { toFeeQuote, type FeePrompts } from './fee-prompts.ts';
 import type { ConsentService } from '../../core/consent/index.ts';
 import type { PassphraseSession } from './session.ts';
 import { writeNetworkSettings } from './settings-file.ts';
@@ -24,6 +26,10 @@ export interface CoreState {
   readonly running: Map<string, AbortController>;
   /** Closes and reopens the services (settings are read at open). */
   reopen(): Promise<void>;
+  /** Fee quotes waiting for the user's answer (confirmFee). */
+  readonly fees: FeePrompts;
+  /** Shows a fee quote to the user of call `callId` and resolves their answer (false when cancelled). */
+  askFee(callId: string, quote: FeeQuote, signal?: AbortSignal): Promise<boolean>;
 }
 
 export type CoreHandlers = Pick<
@@ -55,15 +61,48 @@ export type CoreHandlers = Pick<
   | 'consentLogVerify'
   | 'consentLogEntries'
   | 'consentLogAnchor'
+  | 'confirmFee'
+  | 'pendingAnchors'
+  | 'resumeAnchor'
+  | 'exportAccount'
+  | 'importAccount'
 >;
 
 /** Keychain facts as the core sees them: the shell, which owns safeStorage, replaces them. */
 const NO_KEYCHAIN: Status['keychain'] = { available: false, backend: 'none', remembered: false, refusal: 'The OS keychain is only reachable from the desktop app.' };
 
-async function networkInfo(dataDir: string): Promise<NetworkInfo> {
-  const net = (await readSettings(dataDir)).network;
+/** The network anchors go to: the managed network when the lab fixes one, else settings.json's. */
+function networkInfo(notarium: Notarium): NetworkInfo {
+  const net = notarium.effectiveSettings.settings.network;
   if (net?.rpcUrl === undefined) return { mode: 'devnet', name: 'devnet', chainId: DEVNET_CHAIN_ID, rpcUrl: null, registry: null, local: true };
   return { mode: 'rpc', name: net.name, chainId: String(net.chainId), rpcUrl: net.rpcUrl, registry: net.registry ?? null, local: false };
+}
+
+/** The lab's managed settings as the Settings screen shows them. */
+function managedInfo(notarium: Notarium): ManagedInfo {
+  const { locked, policy, managed } = notarium.effectiveSettings;
+  return {
+    status: managed.status,
+    file: managed.file,
+    locked: [...locked],
+    warnings: [...managed.warnings],
+    allowPublicMode: policy.allowPublicMode,
+    defaultRecipients: [...policy.defaultRecipients],
+    allowedChainIds: policy.allowedChainIds === null ? null : [...policy.allowedChainIds],
+    blockedReason: policy.blockedReason,
+  };
+}
+
+/**
+ * The fee prompt of a call that may sign on a public chain: the quote goes to the renderer and
+ * the call waits for `confirmFee`. Without a call id nobody could answer, so such a call is
+ * declined (CANCELLED, nothing sent) rather than sent unasked. None on a devnet.
+ */
+function feePrompt(state: CoreState, ctx: CallContext): { confirmFee?: FeeConfirmation } {
+  if (!state.notarium.feeConfirmationNeeded) return {};
+  const callId = ctx.callId;
+  if (callId === undefined) return { confirmFee: () => false };
+  return { confirmFee: (estimate, context) => state.askFee(callId, toFeeQuote(estimate, context), ctx.signal) };
 }
 
 /** Rejects with CANCELLED when `signal` aborts first. The work itself is read-only or cleans up after itself. */
@@ -96,8 +135,10 @@ export function createCoreHandlers(state: CoreState): CoreHandlers {
         account: account === null ? null : { address: account.address, recipient: account.recipient, createdAt: account.createdAt },
         unlocked: account !== null && state.session.unlocked,
         keychain: NO_KEYCHAIN,
-        network: await networkInfo(state.notarium.layout.root),
+        network: networkInfo(state.notarium),
         ipfs: { mode: 'embedded', dir: state.notarium.layout.ipfsDir },
+        managed: managedInfo(state.notarium),
+        pinningToken: { stored: false, writable: false },
       };
     },
     createAccount: async (req) => {
@@ -125,6 +166,7 @@ export function createCoreHandlers(state: CoreState): CoreHandlers {
         passphrase: state.session.require(),
         ...(ctx.onProgress === undefined ? {} : { onProgress: ctx.onProgress }),
         ...(ctx.signal === undefined ? {} : { signal: ctx.signal }),
+        ...feePrompt(state, ctx),
       }),
     verify: async (req, ctx) => untilAborted(state.notarium.verify(req, ctx.onProgress), ctx.signal),
     // Not cancellable: restoreFiles renames each file into place only after its hash matched,
@@ -137,6 +179,8 @@ export function createCoreHandlers(state: CoreState): CoreHandlers {
       return { cancelled: controller !== undefined };
     },
     setNetwork: async (req) => {
+      const { locked, managed } = state.notarium.effectiveSettings;
+      if (locked.includes('network')) throw new NotariumError('POLICY_DENIED', `Your lab fixes the network (managed settings ${managed.file}); ask lab IT to change it.`);
       if (state.running.size > 0) throw new NotariumError('INVALID_INPUT', 'Wait for the running operations to finish before changing the network.');
       if (req.mode === 'rpc') {
         const { connectRpc } = await import('../../core/chain/index.ts');
@@ -153,7 +197,7 @@ export function createCoreHandlers(state: CoreState): CoreHandlers {
         await writeNetworkSettings(state.notarium.layout.root, undefined);
       }
       await state.reopen();
-      return networkInfo(state.notarium.layout.root);
+      return networkInfo(state.notarium);
     },
 
     // ---- co-authors and sharing -------------------------------------------------------
@@ -173,6 +217,7 @@ export function createCoreHandlers(state: CoreState): CoreHandlers {
         confirmations: req.confirmations,
         ...(req.receiptOut === undefined ? {} : { receiptOut: req.receiptOut }),
         ...(signal === undefined ? {} : { signal }),
+        ...feePrompt(state, ctx),
       });
     },
     share: async (req) => {
@@ -210,5 +255,30 @@ export function createCoreHandlers(state: CoreState): CoreHandlers {
       return { entries: rows.slice(0, req.limit), hasMore: rows.length > req.limit };
     },
     consentLogAnchor: async () => (await consent()).anchorLog(state.session.require(), state.notarium.consentAnchorsDir),
+
+    // ---- public chains ----------------------------------------------------------------
+    confirmFee: async (req) => ({ answered: state.fees.answer(req.callId, req.accept) }),
+    pendingAnchors: async () => state.notarium.pendingAnchors(),
+    resumeAnchor: async (req, ctx) =>
+      state.notarium.resumeAnchor(req.root, {
+        passphrase: state.session.require(),
+        ...(ctx.signal === undefined ? {} : { signal: ctx.signal }),
+        ...feePrompt(state, ctx),
+      }),
+
+    // ---- account backup ---------------------------------------------------------------
+    exportAccount: async (req) => {
+      const r = await writeAccountBackup(accounts(), state.session.require(), req.out, req.backupPassphrase === undefined ? {} : { backupPassphrase: req.backupPassphrase });
+      return { path: r.path, address: r.account.address };
+    },
+    importAccount: async (req) => {
+      const text = await readFile(req.file, 'utf8').catch((e: unknown) => {
+        throw new NotariumError('NOT_FOUND', `Cannot read the backup file ${req.file}.`, { cause: e });
+      });
+      if (text.length > MAX_ACCOUNT_BACKUP_CHARS) throw new NotariumError('INVALID_INPUT', `${req.file} is too large to be a Notarium account backup.`);
+      const account = await importAccountBackup(accounts(), text, { backupPassphrase: req.backupPassphrase ?? req.passphrase, passphrase: req.passphrase });
+      state.session.set(req.passphrase);
+      return { address: account.address, recipient: account.recipient, createdAt: account.createdAt };
+    },
   };
 }

@@ -6,11 +6,14 @@
 import { Worker } from 'node:worker_threads';
 import { NotariumError } from '../../../shared/errors.ts';
 import { failure, type Outcome, type ProgressEvent } from '../../../shared/api/index.ts';
+import type { SecretStore } from '../../core/ipfs/secret-store.ts';
 import type { CoreWorkerData, FromWorker, ToWorker } from './protocol.ts';
 
 export interface CoreHostOptions extends CoreWorkerData {
   /** The worker module; default worker.ts next to this file (a bundle passes its own emitted file). */
   workerUrl?: URL;
+  /** The shell's keychain of secrets (pinning token), read on the worker's demand; none: the worker gets no secrets. */
+  secrets?: SecretStore;
 }
 
 const DEFAULT_WORKER_URL = new URL('./worker.ts', import.meta.url);
@@ -33,9 +36,11 @@ export class CoreHost {
   #nextId = 1;
   #dead: string | null = null;
   #closing: Promise<void> | null = null;
+  readonly #secrets: SecretStore | undefined;
 
-  private constructor(worker: Worker) {
+  private constructor(worker: Worker, secrets: SecretStore | undefined) {
     this.#worker = worker;
+    this.#secrets = secrets;
     worker.on('message', (m: FromWorker) => this.#onMessage(m));
     worker.on('error', (e) => this.#fail(`The core stopped: ${e.message}`));
     worker.on('exit', (code) => this.#fail(`The core stopped (exit code ${code}).`));
@@ -46,7 +51,7 @@ export class CoreHost {
    * @throws NotariumError('INTERNAL') when the worker cannot start or open the data folder.
    */
   static async start(options: CoreHostOptions): Promise<CoreHost> {
-    const { workerUrl, ...data } = options;
+    const { workerUrl, secrets, ...data } = options;
     const worker = new Worker(workerUrl ?? DEFAULT_WORKER_URL, { workerData: data satisfies CoreWorkerData, execArgv: workerExecArgv(process.execArgv) });
     await new Promise<void>((resolve, reject) => {
       const onMessage = (m: FromWorker): void => {
@@ -63,7 +68,7 @@ export class CoreHost {
       worker.on('message', onMessage);
       worker.on('error', onError);
     });
-    return new CoreHost(worker);
+    return new CoreHost(worker, secrets);
   }
 
   /** Runs a contract operation in the worker. Never throws; see shared/api/dispatch.ts. */
@@ -117,8 +122,17 @@ export class CoreHost {
       this.#pending.delete(m.id);
       resolve?.(m.outcome);
     } else if (m.type === 'progress') {
-      for (const l of this.#listeners) l({ callId: m.callId, progress: m.progress });
+      const event: ProgressEvent = m.feeQuote === undefined ? { callId: m.callId, progress: m.progress } : { callId: m.callId, progress: m.progress, feeQuote: m.feeQuote };
+      for (const l of this.#listeners) l(event);
+    } else if (m.type === 'secret-get') {
+      void this.#answerSecret(m.id, m.name);
     }
+  }
+
+  async #answerSecret(id: number, name: string): Promise<void> {
+    // A keychain failure reads as "no secret": the worker then reports the missing token.
+    const value = (await this.#secrets?.get(name).catch(() => undefined)) ?? null;
+    if (this.#dead === null) this.#worker.postMessage({ type: 'secret', id, value } satisfies ToWorker);
   }
 
   #fail(message: string): void {

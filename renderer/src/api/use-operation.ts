@@ -1,11 +1,12 @@
 /** Runs one contract operation with the states every screen shows: idle, loading (with progress), error, success. */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { OperationName, ProgressData, RequestOf, ResponseOf } from '../../../shared/api/index.ts';
+import type { FeeQuote, OperationName, ProgressData, RequestOf, ResponseOf } from '../../../shared/api/index.ts';
 import { asFailure, call, newCallId, onProgress, type ApiFailure } from './client.ts';
 
 export type OperationState<T> =
   | { status: 'idle' }
-  | { status: 'loading'; progress: ProgressData | null }
+  /** `feeQuote`: the call waits for the user to accept this public-chain fee (answerFee). */
+  | { status: 'loading'; progress: ProgressData | null; feeQuote?: FeeQuote }
   | { status: 'error'; error: ApiFailure }
   | { status: 'success'; value: T };
 
@@ -14,6 +15,8 @@ export interface Operation<K extends OperationName> {
   run(request: RequestOf<K>): Promise<ResponseOf<K> | undefined>;
   cancel(): void;
   reset(): void;
+  /** Answers the fee quote the running call waits on: true sends, false declines (nothing sent). */
+  answerFee(accept: boolean): Promise<void>;
 }
 
 export function useOperation<K extends OperationName>(op: K): Operation<K> {
@@ -24,7 +27,7 @@ export function useOperation<K extends OperationName>(op: K): Operation<K> {
   useEffect(() => {
     mounted.current = true;
     const off = onProgress((e) => {
-      if (e.callId === callId.current && mounted.current) setState({ status: 'loading', progress: e.progress });
+      if (e.callId === callId.current && mounted.current) setState(e.feeQuote === undefined ? { status: 'loading', progress: e.progress } : { status: 'loading', progress: e.progress, feeQuote: e.feeQuote });
     });
     return () => {
       mounted.current = false;
@@ -61,5 +64,12 @@ export function useOperation<K extends OperationName>(op: K): Operation<K> {
     setState({ status: 'idle' });
   }, []);
 
-  return { state, run, cancel, reset };
+  const answerFee = useCallback(async (accept: boolean) => {
+    const id = callId.current;
+    if (id === null) return;
+    setState((s) => (s.status === 'loading' ? { status: 'loading', progress: s.progress } : s));
+    await call('confirmFee', { callId: id, accept }).catch(() => undefined);
+  }, []);
+
+  return { state, run, cancel, reset, answerFee };
 }

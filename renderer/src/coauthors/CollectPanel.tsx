@@ -3,6 +3,7 @@ import { useCallback, useEffect, useId, useState } from 'react';
 import { useOperation } from '../api/use-operation.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { PathChooser } from '../components/PathChooser.tsx';
+import { FeeQuotePanel } from '../components/FeeQuotePanel.tsx';
 import { ProgressPanel } from '../components/ProgressPanel.tsx';
 import type { Navigate } from '../navigation.ts';
 import { ReceiptView } from '../screens/NotarizeScreen.tsx';
@@ -205,6 +206,7 @@ function Signatures({ draftPath, navigate, onRestart }: { draftPath: string; nav
               </>
             ) : null}
           </Group>
+          {anchor.state.status === 'loading' && anchor.state.feeQuote !== undefined ? <FeeQuotePanel quote={anchor.state.feeQuote} onAnswer={(accept) => void anchor.answerFee(accept)} /> : null}
           {anchor.state.status === 'error' ? <AnchorError error={anchor.state.error} /> : null}
         </Stack>
       </Paper>

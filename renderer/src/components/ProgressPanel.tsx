@@ -1,5 +1,6 @@
 import { Button, Group, Paper, Progress, Stack, Text } from '@mantine/core';
-import type { ProgressData } from '../../../shared/api/index.ts';
+import type { FeeQuote, ProgressData } from '../../../shared/api/index.ts';
+import { FeeQuotePanel } from './FeeQuotePanel.tsx';
 import { formatBytes, formatEta, formatRate } from '../format.ts';
 import { Tiles } from './Tiles.tsx';
 
@@ -11,8 +12,11 @@ const PHASE: Record<ProgressData['phase'], string> = {
   retrieving: 'Fetching, decrypting and checking files',
 };
 
-/** Files, bytes, MB/s and ETA of a running operation, with an optional Cancel. */
-export function ProgressPanel({ progress, label, onCancel }: { progress: ProgressData | null; label: string; onCancel?: () => void }) {
+/**
+ * Files, bytes, MB/s and ETA of a running operation, with an optional Cancel; when the call
+ * waits on a public-chain fee (`feeQuote`), the quote to accept or decline (`onFeeAnswer`).
+ */
+export function ProgressPanel({ progress, label, onCancel, feeQuote, onFeeAnswer }: { progress: ProgressData | null; label: string; onCancel?: () => void; feeQuote?: FeeQuote | undefined; onFeeAnswer?: (accept: boolean) => void }) {
   const pct = progress === null || progress.bytesTotal === 0 ? 0 : Math.min(100, (100 * progress.bytesDone) / progress.bytesTotal);
   return (
     <Paper withBorder p="md" aria-live="polite" aria-busy="true">
@@ -27,6 +31,7 @@ export function ProgressPanel({ progress, label, onCancel }: { progress: Progres
             <Stat label="Time left" value={formatEta(progress.etaSeconds)} />
           </Tiles>
         )}
+        {feeQuote === undefined || onFeeAnswer === undefined ? null : <FeeQuotePanel quote={feeQuote} onAnswer={onFeeAnswer} />}
         {onCancel === undefined ? null : (
           <Group>
             <Button variant="default" onClick={onCancel}>

@@ -5,6 +5,7 @@ import { useOperation } from '../api/use-operation.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { VirtualList } from '../components/VirtualList.tsx';
 import { SORTS, filterDatasets, statusLabel, type SortKey } from '../datasets/filter.ts';
+import { PendingAnchorsPanel } from '../datasets/PendingAnchorsPanel.tsx';
 import { SharePanel } from '../datasets/SharePanel.tsx';
 import { formatBytes } from '../format.ts';
 import type { Navigate } from '../navigation.ts';
@@ -32,6 +33,7 @@ export function DatasetsScreen({ navigate }: { navigate: Navigate }) {
           <Button onClick={() => navigate('notarize')}>Notarize a dataset</Button>
         </Group>
       </Group>
+      <PendingAnchorsPanel onResumed={() => void run({})} />
       {list.state.status === 'loading' || list.state.status === 'idle' ? (
         <Group>
           <Loader size="sm" />

@@ -1,6 +1,7 @@
-import { Alert, Anchor, Button, Group, List, NumberInput, Paper, SegmentedControl, Stack, Stepper, Text, TextInput, Textarea, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Code, Group, List, NumberInput, Paper, SegmentedControl, Stack, Stepper, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { useState } from 'react';
-import type { InputsReview, NotarizeResultInfo } from '../../../shared/api/index.ts';
+import type { InputsReview, ManagedInfo, NotarizeResultInfo } from '../../../shared/api/index.ts';
+import { LabBadge } from '../components/LabBadge.tsx';
 import { call } from '../api/client.ts';
 import { useOperation } from '../api/use-operation.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
@@ -21,6 +22,10 @@ interface Details {
   recipients: string;
   confirmations: number;
 }
+
+/** What the Details step needs of the lab's managed settings. */
+type LabPolicy = Pick<ManagedInfo, 'allowPublicMode' | 'defaultRecipients'>;
+const NO_POLICY: LabPolicy = { allowPublicMode: true, defaultRecipients: [] };
 
 const EMPTY: Details = { title: '', authorName: '', authorOrcid: '', mode: 'salted', recipients: '', confirmations: 1 };
 
@@ -43,7 +48,7 @@ export function NotarizeScreen({ navigate }: { navigate: Navigate }) {
       title: details.title,
       ...(details.authorName.trim() === '' ? {} : { authorName: details.authorName.trim() }),
       ...(details.authorOrcid.trim() === '' ? {} : { authorOrcid: details.authorOrcid.trim() }),
-      public: details.mode === 'public',
+      public: details.mode === 'public' && (status?.managed.allowPublicMode ?? true),
       recipients: details.recipients.split(/\s+/).filter((r) => r !== ''),
       confirmations: details.confirmations,
     });
@@ -86,11 +91,11 @@ export function NotarizeScreen({ navigate }: { navigate: Navigate }) {
           {reviewed === null ? null : <ReviewStep review={reviewed} onBack={() => setStep(0)} onNext={() => setStep(2)} />}
         </Stepper.Step>
         <Stepper.Step label="Details" description="Title and authors">
-          <DetailsStep details={details} onChange={setDetails} locked={status !== null && !status.unlocked} hasAccount={status?.account !== null} navigate={navigate} onBack={() => setStep(1)} onStart={() => void start()} />
+          <DetailsStep details={details} onChange={setDetails} managed={status?.managed ?? NO_POLICY} locked={status !== null && !status.unlocked} hasAccount={status?.account !== null} navigate={navigate} onBack={() => setStep(1)} onStart={() => void start()} />
         </Stepper.Step>
         <Stepper.Step label="Notarize" description="Encrypt, store, anchor">
           <Stack mt="md">
-            {notarize.state.status === 'loading' ? <ProgressPanel label="Notarization" progress={notarize.state.progress} onCancel={notarize.cancel} /> : null}
+            {notarize.state.status === 'loading' ? <ProgressPanel label="Notarization" progress={notarize.state.progress} onCancel={notarize.cancel} feeQuote={notarize.state.feeQuote} onFeeAnswer={(accept) => void notarize.answerFee(accept)} /> : null}
             {notarize.state.status === 'error' ? (
               <>
                 <ErrorAlert error={notarize.state.error} />
@@ -161,7 +166,7 @@ function ReviewStep({ review, onBack, onNext }: { review: InputsReview; onBack()
   );
 }
 
-function DetailsStep({ details, onChange, locked, hasAccount, navigate, onBack, onStart }: { details: Details; onChange(d: Details): void; locked: boolean; hasAccount: boolean; navigate: Navigate; onBack(): void; onStart(): void }) {
+function DetailsStep({ details, onChange, managed, locked, hasAccount, navigate, onBack, onStart }: { details: Details; onChange(d: Details): void; managed: LabPolicy; locked: boolean; hasAccount: boolean; navigate: Navigate; onBack(): void; onStart(): void }) {
   const set = <K extends keyof Details>(k: K, v: Details[K]): void => onChange({ ...details, [k]: v });
   return (
     <Stack mt="md" maw={720}>
@@ -189,23 +194,46 @@ function DetailsStep({ details, onChange, locked, hasAccount, navigate, onBack, 
         <TextInput label="Your name (author)" value={details.authorName} onChange={(e) => set('authorName', e.currentTarget.value)} />
         <TextInput label="Your ORCID iD" placeholder="0000-0002-1825-0097" value={details.authorOrcid} onChange={(e) => set('authorOrcid', e.currentTarget.value)} />
       </Group>
-      <div>
-        <Text size="sm" fw={500} id="mode-label">
-          Lookup mode
+      {managed.allowPublicMode ? (
+        <div>
+          <Text size="sm" fw={500} id="mode-label">
+            Lookup mode
+          </Text>
+          <SegmentedControl
+            aria-labelledby="mode-label"
+            value={details.mode}
+            onChange={(v) => set('mode', v as Details['mode'])}
+            data={[
+              { value: 'salted', label: 'Salted (private)' },
+              { value: 'public', label: 'Public' },
+            ]}
+          />
+          <Text size="xs" c="dimmed" mt={4}>
+            {details.mode === 'salted' ? 'Each file hash is salted: the anchored root reveals nothing about the files.' : 'No salt: anyone holding a file can find it by its SHA-256. Choose this only for public data.'}
+          </Text>
+        </div>
+      ) : (
+        <Text size="sm">
+          Lookup mode: <b>salted (private)</b>. <LabBadge /> Your lab does not allow public (unsalted) notarizations.
         </Text>
-        <SegmentedControl
-          aria-labelledby="mode-label"
-          value={details.mode}
-          onChange={(v) => set('mode', v as Details['mode'])}
-          data={[
-            { value: 'salted', label: 'Salted (private)' },
-            { value: 'public', label: 'Public' },
-          ]}
-        />
-        <Text size="xs" c="dimmed" mt={4}>
-          {details.mode === 'salted' ? 'Each file hash is salted: the anchored root reveals nothing about the files.' : 'No salt: anyone holding a file can find it by its SHA-256. Choose this only for public data.'}
-        </Text>
-      </div>
+      )}
+      {managed.defaultRecipients.length === 0 ? null : (
+        <div>
+          <Text size="sm" fw={500}>
+            Always encrypted for <LabBadge />
+          </Text>
+          <Text size="xs" c="dimmed">
+            Your lab adds these recipients (e.g. its data steward) to every notarization; they cannot be removed here.
+          </Text>
+          <List size="sm" aria-label="Recipients set by your lab">
+            {managed.defaultRecipients.map((r) => (
+              <List.Item key={r}>
+                <Code style={{ wordBreak: 'break-all' }}>{r}</Code>
+              </List.Item>
+            ))}
+          </List>
+        </div>
+      )}
       <Textarea label="Also encrypt for (age recipients)" description="One age1… recipient per line; you are always a recipient." rows={3} value={details.recipients} onChange={(e) => set('recipients', e.currentTarget.value)} />
       <NumberInput label="Confirmations to wait for" min={0} max={100} value={details.confirmations} onChange={(v) => set('confirmations', typeof v === 'number' ? v : 1)} w={220} />
       <Group>

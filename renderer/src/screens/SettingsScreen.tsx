@@ -3,6 +3,10 @@ import { useState } from 'react';
 import type { Status } from '../../../shared/api/index.ts';
 import { useOperation } from '../api/use-operation.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
+import { LabBadge } from '../components/LabBadge.tsx';
+import { AccountBackupCard } from '../settings/AccountBackupCard.tsx';
+import { ManagedSettingsBanner } from '../settings/ManagedSettingsBanner.tsx';
+import { PinningTokenCard } from '../settings/PinningTokenCard.tsx';
 import { useStatus } from '../status-context.tsx';
 
 export function SettingsScreen() {
@@ -18,8 +22,10 @@ export function SettingsScreen() {
   return (
     <Stack maw={820}>
       <Title order={2}>Settings</Title>
+      <ManagedSettingsBanner managed={status.managed} />
       <AccountCard status={status} refresh={refresh} />
-      <NetworkCard status={status} refresh={refresh} />
+      <AccountBackupCard status={status} refresh={refresh} />
+      {status.managed.locked.includes('network') ? <LockedNetworkCard status={status} /> : <NetworkCard status={status} refresh={refresh} />}
       <Paper withBorder p="md">
         <Title order={3} mb="xs">
           Storage
@@ -31,6 +37,7 @@ export function SettingsScreen() {
           To use another data folder, start Notarium with NOTARIUM_DATA_DIR set.
         </Text>
       </Paper>
+      <PinningTokenCard status={status} refresh={refresh} />
     </Stack>
   );
 }
@@ -122,6 +129,25 @@ function AccountCard({ status, refresh }: { status: Status; refresh(): Promise<v
           <ErrorAlert error={op.state.error} />
         </div>
       ) : null}
+    </Paper>
+  );
+}
+
+/** The network fixed by the lab's managed settings: shown, not editable. */
+function LockedNetworkCard({ status }: { status: Status }) {
+  const net = status.network;
+  return (
+    <Paper withBorder p="md" aria-label="Network (set by your lab)">
+      <Group justify="space-between" mb="xs">
+        <Title order={3}>Network</Title>
+        <LabBadge />
+      </Group>
+      <Text size="sm" mb="xs">
+        Your lab fixes the network for this machine ({status.managed.file}); ask lab IT to change it.
+      </Text>
+      <Value label="Network" value={`${net.name} (chain id ${net.chainId ?? 'unknown'})`} />
+      {net.rpcUrl === null ? null : <Value label="RPC URL" value={net.rpcUrl} />}
+      {net.registry === null ? null : <Value label="NotaryRegistry" value={net.registry} />}
     </Paper>
   );
 }

@@ -8,6 +8,7 @@ import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCoreHandlers, type CoreState } from '../../../main/app/core-host/handlers.ts';
+import { FeePrompts } from '../../../main/app/core-host/fee-prompts.ts';
 import { PassphraseSession } from '../../../main/app/core-host/session.ts';
 import { Notarium } from '../../../main/core/notarium.ts';
 import { dispatch, type OperationName, type Outcome, type RequestOf, type ResponseOf } from '../../../shared/api/index.ts';
@@ -25,6 +26,8 @@ async function openCore(dataDir: string): Promise<Core> {
     session: new PassphraseSession(),
     running: new Map(),
     reopen: async () => undefined,
+    fees: new FeePrompts(),
+    askFee: async () => false,
   };
   const handlers = createCoreHandlers(state);
   const call = async <K extends OperationName>(op: K, req: RequestOf<K>): Promise<Outcome<ResponseOf<K>>> => (await dispatch(op, req, handlers)) as Outcome<ResponseOf<K>>;
