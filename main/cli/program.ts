@@ -8,6 +8,7 @@ import { Command, Option } from 'commander';
 import { cidRequestSchema, shareRequestSchema, notarizeRequestSchema, parseRequest, retrieveRequestSchema, verifyRequestSchema } from '../../shared/api/schemas.ts';
 import { Notarium, type NotariumOptions } from '../core/notarium.ts';
 import { NotariumError } from '../../shared/errors.ts';
+import { formatBytes } from '../../shared/format.ts';
 import { EXIT, exitCodeFor, printError, printResult } from './output.ts';
 import { addOverrideOptions, addUseRequestOptions, overrideFrom, registerConsentCommands, useRequestFrom } from './consent.ts';
 import { readPassphrase } from './passphrase.ts';
@@ -50,18 +51,6 @@ const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
 const NOTARIUM_VERSION = '0.1.0';
 
-/** Human size: 12 B, 3.4 kB, 5.6 MB, 7.8 GB (SI units, as `ls -h --si`). */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1000) return `${bytes} B`;
-  const units = ['kB', 'MB', 'GB', 'TB'];
-  let v = bytes / 1000;
-  let i = 0;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i += 1;
-  }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
-}
 
 /** Builds the commander program (exported for tests). */
 export function buildProgram(): Command {

@@ -1,0 +1,14 @@
+/** Display formatting shared by the CLI and the UI (pure). */
+
+/** Human size in SI units as file managers show them: 12 B, 3.4 kB, 56 MB, 7.8 GB. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  const units = ['kB', 'MB', 'GB', 'TB'];
+  let v = bytes / 1000;
+  let i = 0;
+  while (v >= 1000 && i < units.length - 1) {
+    v /= 1000;
+    i++;
+  }
+  return `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${units[i]}`;
+}
