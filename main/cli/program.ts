@@ -208,6 +208,33 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('rekey')
+    .description('revoke future access: re-encrypt a dataset under new keys for the given recipients (and you) and notarize it as a new version superseding the old; see docs/SHARING.md')
+    .argument('<dataset>', 'dataset id or Merkle root')
+    .option('-r, --recipient <age1…>', 'a recipient who keeps access (repeatable); everyone else loses access to the new version', collect, [])
+    .option('-o, --receipt-out <file>', 'where to write the new receipt')
+    .option('--draft-out <file>', 'with co-authors: where to write the draft they sign')
+    .option('-y, --yes', 'accept the quoted fee on a public chain (scripts)', false)
+    .action(async (dataset: string, o: Record<string, unknown>, cmd: Command) => {
+      await run(cmd, async (n, g) => {
+        const passphrase = await readPassphrase('Passphrase: ');
+        const confirmFee = feeConfirmation(n, { yes: o['yes'] === true, json: g.json === true });
+        const progress = progressPrinter(g.json !== true);
+        const r = await n.rekey(
+          { dataset, recipients: o['recipient'] as string[], ...(o['receiptOut'] === undefined ? {} : { receiptOut: o['receiptOut'] as string }), ...(o['draftOut'] === undefined ? {} : { draftOut: o['draftOut'] as string }) },
+          { passphrase, onProgress: progress.onProgress, ...(confirmFee === undefined ? {} : { confirmFee }) },
+        );
+        progress.end();
+        printResult(g.json === true, r, () =>
+          r.kind === 'anchored'
+            ? `Re-keyed and notarized as a new version (root ${r.result.root}) superseding the old one.\n  receipt: ${r.result.receiptPath}\nData already fetched with the old keys stays readable by whoever fetched it.`
+            : `Re-keyed; the new version needs its co-authors' signatures: ${r.draftPath}\nThen: notarium supersede <old-receipt> ${path.basename(r.draftPath)} --signatures …`,
+        );
+        return undefined;
+      });
+    });
+
+  program
     .command('cid')
     .description('print each file\'s CID under the unixfs-v1-2025 profile without storing anything (= ipfs add --only-hash --cid-version=1 --raw-leaves --chunker=size-1048576 --max-file-links=1024)')
     .argument('<files...>')

@@ -5,7 +5,7 @@
  * end-to-end test bridge all call this class; it never imports Electron.
  */
 import { constants as fsConstants } from 'node:fs';
-import { access, mkdir, readFile, readdir, stat, unlink } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, readFile, readdir, rm, stat, unlink } from 'node:fs/promises';
 import { writeFileAtomic } from './fs/durable-files.ts';
 import path from 'node:path';
 import { CID } from 'multiformats/cid';
@@ -483,6 +483,60 @@ export class Notarium {
       ...(call.signal === undefined ? {} : { signal: call.signal }),
     });
     return { ...result, bytesPerSecond: drafted.bytesPerSecond, warnings: [...drafted.warnings, ...result.warnings] };
+  }
+
+  /**
+   * Revocation for the future (docs/SHARING.md): re-encrypts a dataset under fresh file keys
+   * for `recipients` (plus this account) only, with fresh salts, and notarizes it as a new
+   * version that supersedes the old one on-chain. Ciphertext already fetched with old keys
+   * stays readable: nothing can change that. The plaintext passes through a private
+   * temporary folder in the data folder (mode 0700), removed afterwards.
+   * A single-author dataset of this account is anchored at once; with co-authors, a draft
+   * (with the supersession link) is written for them to sign, then `supersede` anchors it.
+   * @throws NotariumError('NOT_FOUND') for an unknown or not yet anchored dataset, and the
+   *   errors of retrieve and notarize.
+   */
+  async rekey(
+    input: { dataset: string; recipients?: string[]; receiptOut?: string; draftOut?: string },
+    call: NotarizeCallOptions & { confirmations?: number },
+  ): Promise<{ kind: 'anchored'; result: NotarizeResult } | { kind: 'draft'; draftPath: string; draft: Draft }> {
+    const recipients = input.recipients ?? [];
+    const { parseRecipient } = await import('./crypto/index.ts');
+    for (const r of recipients) parseRecipient(r);
+    const ledger = this.#ledgerDb();
+    const ds = ledger.getDataset(input.dataset);
+    if (ds === undefined) throw new NotariumError('NOT_FOUND', `No dataset ${input.dataset} in this ledger (see \`notarium datasets\`).`);
+    const receiptRecord = ledger.latestReceipt(ds.id);
+    if (receiptRecord === undefined) throw new NotariumError('NOT_FOUND', `Dataset ${input.dataset} is not anchored yet: nothing to supersede.`);
+    const old = parseReceipt(receiptRecord.json);
+    if (ds.public) throw new NotariumError('INVALID_INPUT', 'A public (unsalted) dataset cannot be re-keyed as a new version: its root is fixed by its content. Notarize a salted copy instead.');
+    const account = await this.#accounts.unlock(call.passphrase);
+    const work = await mkdtemp(path.join(this.layout.root, 'rekey-'));
+    try {
+      const oldReceipt = path.join(work, 'old.notarium-receipt.json');
+      await writeFileAtomic(oldReceipt, new TextEncoder().encode(receiptRecord.json), 'none');
+      const data = path.join(work, 'data');
+      await this.retrieve({ source: oldReceipt, out: data }, { passphrase: call.passphrase, ...(call.onProgress === undefined ? {} : { onProgress: call.onProgress }) });
+      const manifest = parseManifest(old.manifest);
+      const authors = manifest.authors;
+      const drafted = await this.#prepareDraft({ inputs: [data], title: old.title, authors, public: manifest.public, recipients, supersedes: old.root }, call);
+      const soleAuthor = authors.length === 1 && authors[0]?.address.toLowerCase() === account.address.toLowerCase();
+      if (!soleAuthor) {
+        const draftPath = await freePath(path.resolve(input.draftOut ?? `${slug(old.title)}-${drafted.draft.root.slice(2, 10)}.rekey.notarium-draft.json`), '.notarium-draft.json');
+        await writeFileAtomic(draftPath, new TextEncoder().encode(`${JSON.stringify(drafted.draft, null, 2)}\n`), 'fsync');
+        return { kind: 'draft', draftPath, draft: drafted.draft };
+      }
+      const signature = await account.wallet.signTypedData(notaryDomain(BigInt(drafted.draft.network.chainId), drafted.draft.contract), NOTARIZATION_TYPES, draftMessage(drafted.draft));
+      const result = await this.#anchorDraft(drafted.draft, [signature], account.wallet, {
+        confirmations: call.confirmations ?? 1,
+        ...(call.confirmFee === undefined ? {} : { confirmFee: call.confirmFee }),
+        receiptPath: input.receiptOut ?? `${slug(old.title)}-${drafted.draft.root.slice(2, 10)}.notarium-receipt.json`,
+        ...(call.signal === undefined ? {} : { signal: call.signal }),
+      });
+      return { kind: 'anchored', result: { ...result, bytesPerSecond: drafted.bytesPerSecond, warnings: [...drafted.warnings, ...result.warnings] } };
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
   }
 
   /**
