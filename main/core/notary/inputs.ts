@@ -15,6 +15,8 @@ export interface InputFile {
   path: string;
   /** Size in bytes at collection time. */
   size: number;
+  /** Modification time at collection time, ms since the epoch: a change during the job is detected. */
+  mtimeMs: number;
 }
 
 export interface CollectedInputs {
@@ -39,7 +41,10 @@ async function walk(root: string, prefix: string, out: InputFile[], warnings: st
       const relPath = rel === '' ? e.name : `${rel}/${e.name}`;
       if (e.isSymbolicLink()) warnings.push(`skipped symbolic link ${relPath}`);
       else if (e.isDirectory()) stack.push([abs, relPath]);
-      else if (e.isFile()) out.push({ absPath: abs, path: relPath, size: (await lstat(abs)).size });
+      else if (e.isFile()) {
+        const st = await lstat(abs);
+        out.push({ absPath: abs, path: relPath, size: st.size, mtimeMs: st.mtimeMs });
+      }
       else warnings.push(`skipped special file ${relPath}`);
     }
   }
@@ -62,7 +67,7 @@ export async function collectInputs(inputs: readonly string[], cwd: string = pro
     });
     if (st.isSymbolicLink()) warnings.push(`skipped symbolic link ${a}`);
     else if (st.isDirectory()) await walk(a, abs.length === 1 ? '' : path.basename(a), files, warnings);
-    else if (st.isFile()) files.push({ absPath: a, path: path.basename(a), size: st.size });
+    else if (st.isFile()) files.push({ absPath: a, path: path.basename(a), size: st.size, mtimeMs: st.mtimeMs });
     else warnings.push(`skipped special file ${a}`);
   }
   if (files.length === 0) {

@@ -6,6 +6,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { NotariumError } from '../../../shared/errors.ts';
 import { buildDatasetTree, PUBLIC_SALT } from '../../../shared/notary/leaf.ts';
 import {
@@ -77,8 +78,13 @@ async function processFile(f: InputFile, o: PrepareOptions): Promise<ManifestFil
   const hash = createHash('sha256');
   const counter = { size: 0 };
   const { headerCid, payloadCid } = await storeEncrypted(readHashing(f.absPath, hash, counter, o.meter, o.signal), o.recipients, o.cipher, o.storage, o.signal);
-  if (counter.size !== f.size) {
-    throw new NotariumError('INVALID_INPUT', `${f.path} changed while it was being notarized (${f.size} bytes at start, ${counter.size} read); retry when it is no longer being written.`);
+  // A file written to during the job would be notarized with a hash nobody can reproduce:
+  // compare size and modification time at collection and after reading.
+  const after = await stat(f.absPath);
+  if (counter.size !== f.size || after.size !== f.size || after.mtimeMs !== f.mtimeMs) {
+    throw new NotariumError('INVALID_INPUT', `${f.path} changed while it was being notarized (${f.size} bytes at start, ${counter.size} read, ${after.size} now${after.mtimeMs !== f.mtimeMs ? ', modified since' : ''}); retry when it is no longer being written.`, {
+      details: { path: f.path },
+    });
   }
   o.meter.fileDone();
   return {
