@@ -9,7 +9,7 @@ import { access, mkdir, mkdtemp, readFile, readdir, rm, stat, unlink } from 'nod
 import { writeFileAtomic } from './fs/durable-files.ts';
 import path from 'node:path';
 import { CID } from 'multiformats/cid';
-import { Contract, getAddress, parseEther, recoverAddress, type JsonRpcApiProvider, type Wallet } from 'ethers';
+import { getAddress, parseEther, recoverAddress, type JsonRpcApiProvider, type Wallet } from 'ethers';
 import { NotariumError, isNotariumError } from '../../shared/errors.ts';
 import { cidRequestSchema, draftRequestSchema, shareRequestSchema, type ShareRequest, notarizeRequestSchema, parseRequest, retrieveRequestSchema, verifyRequestSchema, passphraseSchema, type CidRequest, type DraftRequest, type NotarizeRequest, type RetrieveRequest, type VerifyRequest } from '../../shared/api/schemas.ts';
 import { NOTARIZATION_TYPES, ZERO_BYTES32, notaryDomain } from '../../shared/notary/typed-data.ts';
@@ -185,8 +185,6 @@ export interface DatasetSummary {
 /** Multicodec code of raw binary blocks (CIDv1 `bafkrei…`). */
 const RAW_CODEC = 0x55;
 
-/** ERC-1271 `isValidSignature` magic value (bytes4(keccak256("isValidSignature(bytes32,bytes)"))). */
-const ERC1271_MAGIC = '0x1626ba7e';
 
 /** Re-words a missing block as what it means to the user: this dataset is not on this machine. */
 async function* explainMissing(source: AsyncIterable<Uint8Array>, cid: string, ipfsDir: string): AsyncGenerator<Uint8Array> {
@@ -210,6 +208,14 @@ async function assertWritableFolder(dir: string, what: string): Promise<void> {
   await access(dir, fsConstants.W_OK).catch(() => {
     throw new NotariumError('INVALID_INPUT', `The ${what} folder ${dir} is not writable.`);
   });
+}
+
+/** Reads and parses a receipt file. @throws NotariumError('NOT_FOUND' | 'RECEIPT_INVALID'). */
+async function readReceiptFile(file: string): Promise<Receipt> {
+  const text = await readFile(path.resolve(file), 'utf8').catch((e: unknown) => {
+    throw new NotariumError('NOT_FOUND', `Receipt not found: ${file}`, { cause: e });
+  });
+  return parseReceipt(text);
 }
 
 async function readDraft(file: string): Promise<Draft> {
@@ -551,9 +557,7 @@ export class Notarium {
     const me = await this.#accounts.readPublic();
     let supersedes = ZERO_BYTES32;
     if (req.supersedes !== undefined) {
-      const old = parseReceipt(await readFile(path.resolve(req.supersedes), 'utf8').catch((e: unknown) => {
-        throw new NotariumError('NOT_FOUND', `Receipt to supersede not found: ${req.supersedes}`, { cause: e });
-      }));
+      const old = await readReceiptFile(req.supersedes);
       supersedes = old.root;
     }
     const authors = req.authors.length > 0 ? req.authors : [{ address: me.address }];
@@ -671,9 +675,7 @@ export class Notarium {
   async anchorDraft(draftFile: string, signatureFiles: readonly string[], call: NotarizeCallOptions & { confirmations?: number; receiptOut?: string; supersedesReceipt?: string }): Promise<NotarizeResult> {
     const draft = await readDraft(draftFile);
     if (call.supersedesReceipt !== undefined) {
-      const old = parseReceipt(await readFile(path.resolve(call.supersedesReceipt), 'utf8').catch((e: unknown) => {
-        throw new NotariumError('NOT_FOUND', `Receipt not found: ${call.supersedesReceipt}`, { cause: e });
-      }));
+      const old = await readReceiptFile(call.supersedesReceipt);
       if (draft.supersedes !== old.root) {
         throw new NotariumError('INVALID_INPUT', `The draft does not supersede ${old.root} (it names ${draft.supersedes}); create it with \`notarium draft … --supersedes ${call.supersedesReceipt}\` so every author signs the link.`);
       }
@@ -723,13 +725,8 @@ export class Notarium {
     } catch {
       // not an ECDSA signature: try ERC-1271 below
     }
-    if ((await chain.provider.getCode(author)) === '0x') return false;
-    try {
-      const wallet = new Contract(author, ['function isValidSignature(bytes32 hash, bytes signature) view returns (bytes4)'], chain.provider);
-      return ((await wallet.getFunction('isValidSignature').staticCall(digest, signature)) as string).toLowerCase() === ERC1271_MAGIC;
-    } catch {
-      return false;
-    }
+    const { isValidErc1271Signature } = await import('./chain/erc1271.ts');
+    return isValidErc1271Signature(chain.provider, author, digest, signature);
   }
 
   /** Encrypts and stores the files, builds the manifest and root, records the dataset, returns the draft. */
@@ -1127,10 +1124,8 @@ export class Notarium {
         const conn = await providerFor(receipt);
         if (conn === null) return false;
         try {
-          if ((await conn.provider.getCode(author, receipt.anchor.blockNumber)) === '0x') return false;
-          const wallet = new Contract(author, ['function isValidSignature(bytes32 hash, bytes signature) view returns (bytes4)'], conn.provider);
-          const magic = (await wallet.getFunction('isValidSignature').staticCall(digest, signature, { blockTag: receipt.anchor.blockNumber })) as string;
-          return magic.toLowerCase() === ERC1271_MAGIC;
+          const { isValidErc1271Signature } = await import('./chain/erc1271.ts');
+          return await isValidErc1271Signature(conn.provider, author, digest, signature, receipt.anchor.blockNumber);
         } finally {
           await conn.close();
         }
