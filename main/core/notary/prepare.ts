@@ -26,6 +26,7 @@ import type { InputFile } from './inputs.ts';
 import type { ProgressMeter } from './progress.ts';
 import type { CipherPort, StoragePort } from './ports.ts';
 import { mapWeighted } from './map-limit.ts';
+import { once, storeEncrypted } from './store-encrypted.ts';
 
 /** Buffers one file stream holds at most (cipher window + IPFS write window), bytes. */
 const STREAM_BUFFER_BYTES = 16 * 1024 * 1024;
@@ -66,13 +67,6 @@ async function* readHashing(path: string, hash: ReturnType<typeof createHash>, c
   }
 }
 
-async function storeEncrypted(source: AsyncIterable<Uint8Array>, recipients: readonly string[], cipher: CipherPort, storage: StoragePort, signal?: AbortSignal): Promise<{ headerCid: string; payloadCid: string }> {
-  const { header, payload } = await cipher.encrypt(source, recipients);
-  const [headerCid, payloadCid] = await Promise.all([storage.addBytes(header), storage.addStream(payload, signal)]);
-  await storage.pin(headerCid);
-  await storage.pin(payloadCid);
-  return { headerCid, payloadCid };
-}
 
 async function processFile(f: InputFile, o: PrepareOptions): Promise<ManifestFile> {
   const hash = createHash('sha256');
@@ -97,9 +91,6 @@ async function processFile(f: InputFile, o: PrepareOptions): Promise<ManifestFil
   };
 }
 
-async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
-  yield bytes;
-}
 
 /**
  * Encrypts and stores every file and the manifest; computes the root.

@@ -11,13 +11,11 @@ import { SHARE_ENVELOPE_FORMAT, shareEnvelopeSchema, parseShareJson, type ShareE
 import { collect } from './retrieve.ts';
 import type { CipherPort, StoragePort } from './ports.ts';
 import { mapLimit } from './map-limit.ts';
+import { once, storeEncrypted } from './store-encrypted.ts';
 
 /** Re-wraps one header's file key for the share's recipient (crypto's createRewrapper). */
 export type Rewrap = (header: Uint8Array) => Promise<Uint8Array>;
 
-async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
-  yield bytes;
-}
 
 
 /**
@@ -51,10 +49,7 @@ export async function createShareEnvelope(o: {
     sharedBy: o.sharedBy,
     sharedAt: Math.floor((o.now?.() ?? Date.now()) / 1000),
   };
-  const { header, payload } = await o.cipher.encrypt(once(new TextEncoder().encode(JSON.stringify(envelope))), [o.recipient]);
-  const [headerCid, payloadCid] = await Promise.all([o.storage.addBytes(header), o.storage.addStream(payload)]);
-  await o.storage.pin(headerCid);
-  await o.storage.pin(payloadCid);
+  const { headerCid, payloadCid } = await storeEncrypted(once(new TextEncoder().encode(JSON.stringify(envelope))), [o.recipient], o.cipher, o.storage);
   return { headerCid, payloadCid, fileCount: manifest.files.length, totalBytes: manifest.files.reduce((s, f) => s + f.size, 0) };
 }
 
