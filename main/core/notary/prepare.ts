@@ -67,7 +67,6 @@ async function* readHashing(path: string, hash: ReturnType<typeof createHash>, c
   }
 }
 
-
 async function processFile(f: InputFile, o: PrepareOptions): Promise<ManifestFile> {
   const hash = createHash('sha256');
   const counter = { size: 0 };
@@ -90,7 +89,6 @@ async function processFile(f: InputFile, o: PrepareOptions): Promise<ManifestFil
     payloadCid,
   };
 }
-
 
 /**
  * Encrypts and stores every file and the manifest; computes the root.

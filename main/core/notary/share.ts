@@ -16,8 +16,6 @@ import { once, storeEncrypted } from './store-encrypted.ts';
 /** Re-wraps one header's file key for the share's recipient (crypto's createRewrapper). */
 export type Rewrap = (header: Uint8Array) => Promise<Uint8Array>;
 
-
-
 /**
  * Builds and stores the share envelope of a dataset for `recipient`.
  * @param manifestText the dataset's canonical manifest (its digest is checked by the recipient).
