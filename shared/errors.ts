@@ -39,6 +39,8 @@ export const ERROR_CODES = [
   'INSUFFICIENT_FUNDS',
   // managed settings (lab policy, docs/SECURITY.md): the machine's policy forbids this operation
   'POLICY_DENIED',
+  // the disk (or quota) holding the data folder or an output is full; the job can be resumed once space is freed
+  'DISK_FULL',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

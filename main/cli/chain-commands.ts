@@ -1,6 +1,7 @@
 /**
  * Public-chain commands (docs/CHAINS.md): `networks` (the presets), `deploy` (the NotaryRegistry
- * to a network, recorded in settings.json), `pending` and `resume` (anchorings not finished),
+ * to a network, recorded in settings.json), `pending` and `resume` (notarization jobs and
+ * anchorings not finished),
  * and the fee confirmation that `notarize`, `anchor`, `supersede`, `resume` and `deploy` show
  * before anything is signed on a chain whose fees are real.
  */
@@ -123,17 +124,26 @@ export function registerChainCommands(program: Command, run: Run): void {
 
   program
     .command('pending')
-    .description('list anchorings started here and not finished (interrupted, still pending, fee declined, funds missing)')
+    .description('list unfinished work: notarization jobs that stopped (killed, disk full, error) and anchorings not finished (pending, fee declined, funds missing)')
     .action(async (_o, cmd: Command) => {
       await run(cmd, async (n, g) => {
-        const list = await n.pendingAnchors();
-        printResult(g.json === true, list, () =>
-          list.length === 0
-            ? 'No unfinished anchorings.'
-            : [
-                ...list.map((p) => `${p.title}  [${p.status}]  on ${p.network} (chain ${p.chainId})\n  root ${p.root}${p.txHash === null ? '' : `\n  tx   ${p.txHash}`}`),
-                'Finish one with `notarium resume <root>`: a signed transaction is followed, never sent twice.',
-              ].join('\n'),
+        const anchorings = await n.pendingAnchors();
+        const jobs = await n.pendingJobs();
+        printResult(g.json === true, { jobs, anchorings }, () =>
+          [
+            ...(jobs.length === 0
+              ? ['No unfinished notarization jobs.']
+              : [
+                  ...jobs.map((j) => `job ${j.id}  last written ${new Date(j.updatedAt * 1000).toISOString()}`),
+                  'Continue one by running the same `notarium notarize` command again, or `notarium resume <job id>`: stored files are reused, nothing is anchored twice.',
+                ]),
+            ...(anchorings.length === 0
+              ? ['No unfinished anchorings.']
+              : [
+                  ...anchorings.map((p) => `${p.title}  [${p.status}]  on ${p.network} (chain ${p.chainId})\n  root ${p.root}${p.txHash === null ? '' : `\n  tx   ${p.txHash}`}`),
+                  'Finish one with `notarium resume <root>`: a signed transaction is followed, never sent twice.',
+                ]),
+          ].join('\n'),
         );
         return undefined;
       });
@@ -141,16 +151,22 @@ export function registerChainCommands(program: Command, run: Run): void {
 
   program
     .command('resume')
-    .description('finish an unfinished anchoring (see `notarium pending`): follow its transaction, or quote and send one; writes the receipt')
-    .argument('<root>', 'the dataset root')
+    .description('finish unfinished work (see `notarium pending`): a notarization job by its id, or an anchoring by its root (follows its transaction, or quotes and sends one); writes the receipt')
+    .argument('<root-or-job>', 'the dataset root (0x + 64 hex) or the job id (16 hex)')
     .option('--confirmations <n>', 'confirmations to wait for (default: as first asked)')
     .option('-y, --yes', 'accept the quoted fee without asking, if a new transaction is needed (scripts)', false)
     .action(async (root: string, o: Record<string, unknown>, cmd: Command) => {
       await run(cmd, async (n, g) => {
-        if (!/^0x[0-9a-fA-F]{64}$/.test(root)) throw new NotariumError('INVALID_INPUT', 'Give the dataset root (0x + 64 hex digits), as `notarium pending` lists it.');
+        const job = /^[0-9a-f]{16}$/.test(root);
+        if (!job && !/^0x[0-9a-fA-F]{64}$/.test(root)) throw new NotariumError('INVALID_INPUT', 'Give the dataset root (0x + 64 hex digits) or the job id (16 hex digits), as `notarium pending` lists them.');
         const confirmations = confirmationsOption(o['confirmations']);
         const confirmFee = feeConfirmation(n, { yes: o['yes'] === true, json: g.json === true });
         const passphrase = await readPassphrase('Passphrase: ');
+        if (job) {
+          const r = await n.resumeJob(root, { passphrase, ...(confirmFee === undefined ? {} : { confirmFee }) });
+          printResult(g.json === true, r, () => anchoredText(r));
+          return undefined;
+        }
         const r = await n.resumeAnchor(root, { passphrase, ...(confirmations === undefined ? {} : { confirmations }), ...(confirmFee === undefined ? {} : { confirmFee }) });
         printResult(g.json === true, r, () => anchoredText(r));
         return undefined;

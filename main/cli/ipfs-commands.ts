@@ -1,8 +1,11 @@
 /**
  * Moving data (docs/IPFS.md): `car export` / `car import` for air-gapped transfer on a
- * USB disk, and `ipfs serve` to let peers fetch this data folder's objects over libp2p.
+ * USB disk, `ipfs serve` to let peers fetch this data folder's objects over libp2p, and
+ * `ipfs gc` to reclaim the space of blocks no dataset uses.
  */
 import type { Command } from 'commander';
+import { NotariumError } from '../../shared/errors.ts';
+import { DEFAULT_GC_GRACE_SECONDS } from '../core/ipfs/gc.ts';
 import type { Notarium } from '../core/notarium.ts';
 import { printResult } from './output.ts';
 
@@ -14,7 +17,7 @@ function mb(bytes: number): string {
   return `${(bytes / 1e6).toFixed(1)} MB`;
 }
 
-/** Adds `car export`, `car import` and `ipfs serve` to `program`; `run` opens services and maps errors. */
+/** Adds `car export`, `car import`, `ipfs serve` and `ipfs gc` to `program`; `run` opens services and maps errors. */
 export function registerIpfsCommands(program: Command, run: Run): void {
   const car = program.command('car').description('move encrypted datasets as CAR files (USB transfer to sites without a network)');
 
@@ -46,9 +49,9 @@ export function registerIpfsCommands(program: Command, run: Run): void {
       });
     });
 
-  program
-    .command('ipfs')
-    .description('IPFS networking of the embedded node')
+  const ipfs = program.command('ipfs').description('the embedded IPFS node: networking and storage');
+
+  ipfs
     .command('serve')
     .description('run the embedded IPFS node with libp2p TCP so peers can fetch this folder\'s data; provides every pinned object (Ctrl-C to stop)')
     .option('--listen <multiaddr>', 'address to listen on, e.g. /ip4/127.0.0.1/tcp/4001 (repeatable; added to settings)', collect, [])
@@ -68,6 +71,24 @@ export function registerIpfsCommands(program: Command, run: Run): void {
         );
         await stopped;
         await node.close();
+      });
+    });
+
+  ipfs
+    .command('gc')
+    .description('delete stored blocks that no dataset, manifest or share envelope uses (unpinned); pinned data is never touched')
+    .option('--grace <seconds>', 'keep unpinned blocks written less than this long ago: a notarization running meanwhile may still pin them', String(DEFAULT_GC_GRACE_SECONDS))
+    .action(async (o: Record<string, unknown>, cmd: Command) => {
+      await run(cmd, async (n, g) => {
+        const grace = String(o['grace']);
+        if (!/^\d+$/.test(grace)) throw new NotariumError('INVALID_INPUT', `--grace must be a whole number of seconds, not ${JSON.stringify(grace)}.`);
+        const result = await n.ipfsGc({ graceSeconds: Number(grace) });
+        printResult(g.json === true, result, () =>
+          [
+            `Deleted ${result.removedBlocks} unpinned block${result.removedBlocks === 1 ? '' : 's'} (${mb(result.removedBytes)}); kept ${result.pinnedBlocks} pinned.`,
+            ...(result.recentBlocks === 0 ? [] : [`Kept ${result.recentBlocks} unpinned block${result.recentBlocks === 1 ? '' : 's'} written in the last ${grace} s (--grace 0 deletes them too).`]),
+          ].join('\n'),
+        );
       });
     });
 }

@@ -17,12 +17,12 @@ import { buildDatasetTree } from '../../shared/notary/leaf.ts';
 import { manifestDigest, parseManifest, type ManifestAuthor } from '../../shared/notary/manifest.ts';
 import { SHARE_TICKET_FORMAT, parseShareJson, shareTicketSchema, type ShareTicket } from '../../shared/notary/share.ts';
 import { DRAFT_FORMAT, SIGNATURE_FORMAT, draftDigest, draftMessage, parseDraft, parseSignatureFile, type Draft, type SignatureFile } from '../../shared/notary/draft.ts';
-import { parseReceipt, serializeReceipt, RECEIPT_FORMAT, RECEIPT_VERSION, type Receipt } from '../../shared/receipt/index.ts';
+import { parseReceipt, serializeReceipt, RECEIPT_FORMAT, RECEIPT_VERSION, type Receipt, type ReceiptStatement } from '../../shared/receipt/index.ts';
 import { AccountStore, type AccountPublic } from './keys/index.ts';
 import { Ledger, type DatasetRecord } from './ledger/index.ts';
 // Heavy services (Helia, the EDR devnet, the WASM cipher pool) are imported on first use:
 // `notarium verify --offline` or `notarium datasets` should start in a fraction of a second.
-import type { IpfsBackend } from './ipfs/index.ts';
+import type { GcResult, IpfsBackend } from './ipfs/index.ts';
 import type { HeliaNetworking } from './ipfs/helia-backend.ts';
 import type { SecretStore } from './ipfs/secret-store.ts';
 import type { AgeCipherPool } from './crypto/index.ts';
@@ -37,6 +37,7 @@ import { ProgressMeter, type Progress } from './notary/progress.ts';
 import { collect, fetchManifest, restoreFiles, type ManifestLocation, type RetrieveResult } from './notary/retrieve.ts';
 import { verifyFiles, type ChainCheck, type ChainVerifier, type VerifyReport } from './notary/verify.ts';
 import type { CipherPort, StoragePort } from './notary/ports.ts';
+import type { JobJournal, JobSpec } from './notary/job-journal.ts';
 
 export interface NotariumOptions {
   /** Data folder; default: NOTARIUM_DATA_DIR or the per-user app-data folder. */
@@ -202,6 +203,19 @@ function missingData(e: unknown, cid: string, ipfsDir: string): unknown {
 }
 
 /** @throws NotariumError('INVALID_INPUT') unless `dir` is an existing folder we can write to. */
+async function exists(file: string): Promise<boolean> {
+  return stat(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** True if the job `spec` carries out `request` (same inputs, title, authors, mode, recipients, predecessor). */
+function sameJobRequest(spec: JobSpec, request: Pick<JobSpec, 'kind' | 'inputs' | 'title' | 'authors' | 'public' | 'recipients' | 'supersedes'>): boolean {
+  const key = (r: typeof request): string => JSON.stringify([r.kind, r.inputs, r.title, r.authors.map((a) => [a.address.toLowerCase(), a.name ?? null, a.orcid ?? null]), r.public, [...r.recipients].sort(), r.supersedes.toLowerCase()]);
+  return key(spec) === key(request);
+}
+
 async function assertWritableFolder(dir: string, what: string): Promise<void> {
   const st = await stat(dir).catch(() => null);
   if (st === null || !st.isDirectory()) throw new NotariumError('INVALID_INPUT', `The ${what} folder ${dir} does not exist.`);
@@ -390,17 +404,21 @@ export class Notarium {
     };
   }
 
-  async #ports(pool: AgeCipherPool, ipfs: IpfsBackend): Promise<{ cipher: CipherPort; storage: StoragePort }> {
+  /** The pipeline's ports over the services; `groupCommit`: adds and pins wait for `storage.commit()`. */
+  async #ports(pool: AgeCipherPool, ipfs: IpfsBackend, options: { groupCommit?: boolean } = {}): Promise<{ cipher: CipherPort; storage: StoragePort }> {
     const { encryptStream, decryptStream } = await import('./crypto/index.ts');
+    const commit = options.groupCommit !== true;
     return {
       cipher: {
         encrypt: (source, recipients) => encryptStream(source, recipients, pool),
         decrypt: (header, payload, identities) => decryptStream(header, payload, identities, pool),
       },
       storage: {
-        addBytes: async (bytes) => (await ipfs.addBytes(bytes)).cid.toString(),
-        addStream: async (source, signal) => (await ipfs.addStream(source, signal === undefined ? {} : { signal })).cid.toString(),
-        pin: (cid) => ipfs.pin(CID.parse(cid)),
+        addBytes: async (bytes) => (await ipfs.addBytes(bytes, { commit })).cid.toString(),
+        addStream: async (source, signal) => (await ipfs.addStream(source, signal === undefined ? { commit } : { signal, commit })).cid.toString(),
+        pin: (cid) => ipfs.pin(CID.parse(cid), { commit }),
+        isPinned: (cid) => ipfs.isPinned(CID.parse(cid)),
+        commit: () => ipfs.commit(),
         cat: (cid, signal) => explainMissing(ipfs.cat(CID.parse(cid), signal === undefined ? {} : { signal }), cid, this.layout.ipfsDir),
         readSmall: async (cid, maxBytes) => {
           const parsed = CID.parse(cid);
@@ -476,11 +494,47 @@ export class Notarium {
     if (req.receiptOut !== undefined) await assertWritableFolder(path.dirname(path.resolve(req.receiptOut)), 'receipt');
     // Unlock first: a wrong passphrase must fail before any work or write.
     const account = await this.#accounts.unlock(call.passphrase);
-    const self = { address: account.address, ...(req.authorName === undefined ? {} : { name: req.authorName }), ...(req.authorOrcid === undefined ? {} : { orcid: req.authorOrcid }) };
-    const drafted = await this.#prepareDraft(
-      { inputs: req.inputs, title: req.title, authors: [self], public: req.public, recipients: req.recipients, supersedes: ZERO_BYTES32 },
-      call,
-    );
+    const self = { address: getAddress(account.address), ...(req.authorName === undefined ? {} : { name: req.authorName }), ...(req.authorOrcid === undefined ? {} : { orcid: req.authorOrcid }) };
+    const { JobJournal } = await import('./notary/job-journal.ts');
+    const request = {
+      kind: 'notarize' as const,
+      inputs: req.inputs.map((i) => path.resolve(i)),
+      title: req.title,
+      authors: [self],
+      public: req.public,
+      recipients: req.recipients,
+      supersedes: ZERO_BYTES32,
+    };
+    // The same request left unfinished (killed, disk full, chain down) is resumed, not redone.
+    let journal = (await JobJournal.loadAll(this.#jobsDir, account.identity, account.recipient)).find((j) => sameJobRequest(j.spec, request));
+    if (journal?.manifest !== undefined) {
+      const root = journal.manifest.root;
+      const done = this.#completedNotarization(root);
+      if (done !== undefined) {
+        await journal.remove();
+        return done;
+      }
+      if (await exists(this.#anchoringJobPath(root))) {
+        const resumed = await this.resumeAnchor(root, { ...call, confirmations: req.confirmations });
+        await journal.remove();
+        return resumed;
+      }
+    }
+    const now = Math.floor(Date.now() / 1000);
+    const reused = journal?.files.size ?? 0;
+    // Created once the inputs passed their checks: bad input leaves nothing behind.
+    const openJournal = async (): Promise<JobJournal> =>
+      (journal ??= await JobJournal.create(
+        this.#jobsDir,
+        { ...request, createdAt: now, startedAt: now, confirmations: req.confirmations, ...(req.receiptOut === undefined ? {} : { receiptOut: path.resolve(req.receiptOut) }) },
+        account.recipient,
+      ));
+    const drafted = await this.#prepareDraft({ ...request, inputs: req.inputs, journal: openJournal }, call).catch(async (e: unknown) => {
+      // Nothing left to resume: this exact (public) dataset is notarized already.
+      if (isNotariumError(e) && e.code === 'ALREADY_EXISTS') await journal?.remove();
+      throw e;
+    });
+    if (reused > 0) drafted.warnings.unshift(`resumed an unfinished job: ${reused} file(s) stored by an earlier run were reused, not encrypted again`);
     const signature = await account.wallet.signTypedData(notaryDomain(BigInt(drafted.draft.network.chainId), drafted.draft.contract), NOTARIZATION_TYPES, draftMessage(drafted.draft));
     const result = await this.#anchorDraft(drafted.draft, [signature], account.wallet, {
       confirmations: req.confirmations,
@@ -488,7 +542,83 @@ export class Notarium {
       receiptPath: req.receiptOut ?? path.join(drafted.baseDir, `${slug(req.title)}-${drafted.draft.root.slice(2, 10)}.notarium-receipt.json`),
       ...(call.signal === undefined ? {} : { signal: call.signal }),
     });
+    await (await openJournal()).remove();
     return { ...result, bytesPerSecond: drafted.bytesPerSecond, warnings: [...drafted.warnings, ...result.warnings] };
+  }
+
+  get #jobsDir(): string {
+    return path.join(this.layout.root, 'jobs');
+  }
+
+  /**
+   * Unfinished notarization jobs in this data folder (killed, stopped by a full disk or an
+   * error). Their journals are encrypted: this lists files only; running the same
+   * `notarize` again (or `resumeJob`) continues one.
+   */
+  async pendingJobs(): Promise<Array<{ id: string; file: string; updatedAt: number }>> {
+    const names = await readdir(this.#jobsDir).catch(() => [] as string[]);
+    const out: Array<{ id: string; file: string; updatedAt: number }> = [];
+    for (const name of names.filter((n) => /^[0-9a-f]{16}\.journal$/.test(n)).sort()) {
+      const file = path.join(this.#jobsDir, name);
+      const st = await stat(file).catch(() => null);
+      if (st !== null) out.push({ id: name.slice(0, 16), file, updatedAt: Math.floor(st.mtimeMs / 1000) });
+    }
+    return out;
+  }
+
+  /**
+   * Resumes the unfinished notarization job `id` (see pendingJobs) with its original
+   * request: files already stored are reused, the anchor is sent at most once.
+   * @throws NotariumError('NOT_FOUND') if no job `id` of this account is here; as notarize.
+   */
+  async resumeJob(id: string, call: NotarizeCallOptions): Promise<NotarizeResult> {
+    const account = await this.#accounts.unlock(call.passphrase);
+    const { JobJournal } = await import('./notary/job-journal.ts');
+    const journal = (await JobJournal.loadAll(this.#jobsDir, account.identity, account.recipient)).find((j) => j.spec.id === id);
+    if (journal === undefined) throw new NotariumError('NOT_FOUND', `No unfinished notarization job ${id} of this account here (see \`notarium pending\`).`);
+    const spec = journal.spec;
+    const me = spec.authors[0];
+    return this.notarize(
+      {
+        inputs: spec.inputs,
+        title: spec.title,
+        public: spec.public,
+        recipients: spec.recipients,
+        confirmations: spec.confirmations,
+        ...(me?.name === undefined ? {} : { authorName: me.name }),
+        ...(me?.orcid === undefined ? {} : { authorOrcid: me.orcid }),
+        ...(spec.receiptOut === undefined ? {} : { receiptOut: spec.receiptOut }),
+      },
+      call,
+    );
+  }
+
+  /** The result of a notarization of `root` already anchored and recorded here, if any. */
+  #completedNotarization(root: string): NotarizeResult | undefined {
+    const ledger = this.#ledgerDb();
+    const ds = ledger.getDataset(root);
+    if (ds === undefined || ds.status !== 'anchored') return undefined;
+    const row = ledger.latestReceipt(ds.id);
+    if (row === undefined) return undefined;
+    const receipt = parseReceipt(row.json);
+    return {
+      datasetId: ds.id,
+      root: receipt.root,
+      manifestDigest: receipt.manifestDigest,
+      receiptPath: row.path,
+      fileCount: receipt.files.length,
+      totalBytes: receipt.files.reduce((sum, f) => sum + f.size, 0),
+      bytesPerSecond: 0,
+      network: receipt.network.name,
+      chainId: receipt.network.chainId,
+      local: receipt.network.local,
+      contract: receipt.contract,
+      txHash: receipt.anchor.txHash,
+      blockNumber: receipt.anchor.blockNumber,
+      blockTime: receipt.anchor.blockTime,
+      gasUsed: '0',
+      warnings: ['this notarization had already finished before the last run stopped; its receipt is unchanged'],
+    };
   }
 
   /**
@@ -731,7 +861,7 @@ export class Notarium {
 
   /** Encrypts and stores the files, builds the manifest and root, records the dataset, returns the draft. */
   async #prepareDraft(
-    req: { inputs: string[]; title: string; authors: ManifestAuthor[]; public: boolean; recipients: string[]; supersedes: string },
+    req: { inputs: string[]; title: string; authors: ManifestAuthor[]; public: boolean; recipients: string[]; supersedes: string; journal?: () => Promise<JobJournal> },
     call: { onProgress?: (p: Progress) => void; signal?: AbortSignal },
   ): Promise<{ draft: Draft; baseDir: string; bytesPerSecond: number; warnings: string[] }> {
     // Lab policy (managed settings) first: a refused dataset must cost no work and store nothing.
@@ -745,8 +875,9 @@ export class Notarium {
     // id); the embedded devnet cannot fail that way and starts after the files are stored,
     // so its memory does not add to the encryption pipeline's peak.
     const early = this.#usesDevnet() ? null : await this.#chainContext();
+    const journal = await req.journal?.();
     const [ipfs, pool] = await Promise.all([this.#ipfsNode(), this.#cipherPool()]);
-    const { cipher, storage } = await this.#ports(pool, ipfs);
+    const { cipher, storage } = await this.#ports(pool, ipfs, { groupCommit: true });
 
     const started = performance.now();
     const meter = new ProgressMeter('encrypting', inputs.files.length, inputs.totalBytes, call.onProgress);
@@ -760,6 +891,7 @@ export class Notarium {
       cipher,
       storage,
       meter,
+      ...(journal === undefined ? {} : { journal, now: () => journal.spec.createdAt * 1000 }),
       ...(call.signal === undefined ? {} : { signal: call.signal }),
     });
     const seconds = (performance.now() - started) / 1000;
@@ -770,7 +902,9 @@ export class Notarium {
     const chain = early ?? (await this.#chainContext());
     const ledger = this.#ledgerDb();
     const existing = ledger.getDataset(prepared.root);
-    if (existing !== undefined) {
+    // A resumed job may have recorded its dataset before it stopped: continue with that record.
+    const ours = existing !== undefined && journal?.manifest?.root === prepared.root && (existing.status === 'prepared' || existing.status === 'failed');
+    if (existing !== undefined && !ours) {
       const receipt = ledger.latestReceipt(existing.id);
       throw new NotariumError('ALREADY_EXISTS', `This exact dataset is already notarized (root ${prepared.root})${receipt === undefined ? '' : `; its receipt: ${receipt.path}`}.`, { details: { root: prepared.root, datasetId: existing.id } });
     }
@@ -1107,7 +1241,7 @@ export class Notarium {
 
   #chainVerifier(rpc: string | undefined): ChainVerifier {
     const chainModule = import('./chain/index.ts');
-    const providerFor = async (receipt: Receipt): Promise<{ provider: JsonRpcApiProvider; close: () => Promise<void> } | null> => {
+    const providerFor = async (receipt: ReceiptStatement): Promise<{ provider: JsonRpcApiProvider; close: () => Promise<void> } | null> => {
       const { connectRpc, DEVNET_CHAIN_ID } = await chainModule;
       const url = rpc ?? (this.#settings?.network?.chainId === Number(receipt.network.chainId) ? this.#settings.network.rpcUrl : undefined);
       if (url !== undefined) {
@@ -1130,7 +1264,7 @@ export class Notarium {
           await conn.close();
         }
       },
-      verifyAnchor: async (receipt: Receipt): Promise<ChainCheck> => {
+      verifyAnchor: async (receipt: ReceiptStatement): Promise<ChainCheck> => {
         const fail = (code: string, message: string): ChainCheck => ({ check: { status: 'fail', code, message }, supersededBy: null });
         let provider: JsonRpcApiProvider;
         let close = async (): Promise<void> => undefined;
@@ -1254,7 +1388,7 @@ export class Notarium {
    */
   async share(input: ShareRequest, call: { passphrase: string }): Promise<{ ticketPath: string; ticket: ShareTicket; seconds: number }> {
     const req = parseRequest(shareRequestSchema, input);
-    const { parseRecipient, createRewrapper } = await import('./crypto/index.ts');
+    const { parseRecipient, AgeCipherPool, RewrapPool } = await import('./crypto/index.ts');
     parseRecipient(req.recipient);
     let root = req.dataset;
     const asFile = await readFile(path.resolve(req.dataset), 'utf8').then((t) => t, () => null);
@@ -1270,12 +1404,18 @@ export class Notarium {
     }
     const account = await this.#accounts.unlock(call.passphrase);
     const started = performance.now();
-    const [ipfs, pool] = await Promise.all([this.#ipfsNode(), this.#cipherPool()]);
-    const { cipher, storage } = await this.#ports(pool, ipfs);
-    const { fetchManifestText } = await import('./notary/retrieve.ts');
-    const { createShareEnvelope } = await import('./notary/share.ts');
-    const manifestText = await fetchManifestText({ manifestHeaderCid: ds.manifestHeaderCid, manifestPayloadCid: ds.manifestPayloadCid, manifestDigest: ds.manifestDigest }, [account.identity], cipher, storage);
-    const env = await createShareEnvelope({ root: ds.root, manifestText, recipient: req.recipient, sharedBy: account.address, cipher, storage, rewrap: createRewrapper([account.identity], [req.recipient]) });
+    // Issue 4. Rewrap workers (large datasets only) boot while the node opens and the manifest
+    // is fetched; the two small objects (manifest, envelope) are sealed in this thread, as a
+    // cipher worker would cost more to start than the work.
+    const rewrapper = RewrapPool.start([account.identity], [req.recipient], { expectedHeaders: ds.fileCount, ...(this.#opts.cipherWorkerUrl === undefined ? {} : { workerUrl: this.#opts.cipherWorkerUrl }) });
+    const env = await (async () => {
+      const [ipfs, pool] = await Promise.all([this.#ipfsNode(), AgeCipherPool.inThread()]);
+      const { cipher, storage } = await this.#ports(pool, ipfs);
+      const { fetchManifestText } = await import('./notary/retrieve.ts');
+      const { createShareEnvelope } = await import('./notary/share.ts');
+      const manifestText = await fetchManifestText({ manifestHeaderCid: ds.manifestHeaderCid, manifestPayloadCid: ds.manifestPayloadCid, manifestDigest: ds.manifestDigest }, [account.identity], cipher, storage);
+      return createShareEnvelope({ root: ds.root, manifestText, recipient: req.recipient, sharedBy: account.address, cipher, storage, rewrap: (header) => rewrapper.rewrap(header) });
+    })().finally(() => rewrapper.close());
     const ticket: ShareTicket = {
       format: SHARE_TICKET_FORMAT,
       version: 1,
@@ -1308,6 +1448,17 @@ export class Notarium {
     const [ipfs, { exportCar }] = await Promise.all([this.#ipfsNode(), import('./ipfs/car-export.ts')]);
     const r = await exportCar(ipfs, roots, target, onBlock === undefined ? {} : { onBlock });
     return { path: target, roots: r.roots.map(String), blocks: r.blocks, blockBytes: r.blockBytes, fileBytes: r.fileBytes };
+  }
+
+  /**
+   * Garbage collection of this data folder's IPFS node (IpfsBackend.gc): deletes blocks no
+   * pin holds and not written in the last `graceSeconds` (default 3600). Every dataset,
+   * manifest and share envelope Notarium stored is pinned, so all stay retrievable.
+   * @throws NotariumError('INVALID_INPUT') with a Kubo backend (run `ipfs repo gc` there)
+   *   or a bad graceSeconds; ('IPFS_FAILED' | 'DISK_FULL') on a storage error.
+   */
+  async ipfsGc(options: { graceSeconds?: number } = {}): Promise<GcResult> {
+    return (await this.#ipfsNode()).gc(options);
   }
 
   /**

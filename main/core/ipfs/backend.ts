@@ -6,6 +6,7 @@
  * UnixFS profile, so a CID means the same bytes whichever backend stored it.
  */
 import type { CID } from 'multiformats/cid';
+import type { GcOptions, GcResult } from './gc.ts';
 import type { UnixfsProfile } from './profile.ts';
 
 /** Implementations: the embedded node, a Kubo daemon, either one plus a pinning service. */
@@ -23,6 +24,11 @@ export interface AddResult {
 export interface AddOptions {
   /** Aborting stops reading the source; the call rejects with NotariumError('CANCELLED'). */
   signal?: AbortSignal;
+  /**
+   * false: do not make the content durable now; a later `commit()` does, for many adds
+   * at once (group commit). Default true.
+   */
+  commit?: boolean;
 }
 
 /** Options of IpfsBackend.cat. */
@@ -37,6 +43,11 @@ export interface CatOptions {
 /** Options of IpfsBackend.pin. */
 export interface PinOptions {
   signal?: AbortSignal;
+  /**
+   * false: the pin becomes durable, and visible to isPinned, at the next `commit()`
+   * (group commit), after the blocks it covers. Default true.
+   */
+  commit?: boolean;
 }
 
 /** Options of IpfsBackend.importCar. */
@@ -71,12 +82,13 @@ export interface IpfsBackend {
   /** The profile every add uses; manifests record it. */
   readonly profile: UnixfsProfile;
 
-  /** Adds `bytes` as one UnixFS file. Durable when the promise resolves. */
+  /** Adds `bytes` as one UnixFS file. Durable when the promise resolves (unless `commit: false`). */
   addBytes(bytes: Uint8Array, options?: AddOptions): Promise<AddResult>;
 
   /**
    * Adds the concatenation of `source`'s chunks as one UnixFS file, streaming (memory
-   * stays bounded by the importer's in-flight chunks). Durable when the promise resolves.
+   * stays bounded by the importer's in-flight chunks). Durable when the promise resolves
+   * (unless `commit: false`).
    * Does not pin: call `pin` once the CID is recorded.
    */
   addStream(source: AsyncIterable<Uint8Array>, options?: AddOptions): Promise<AddResult>;
@@ -127,6 +139,22 @@ export interface IpfsBackend {
    * service's delegates. A no-op for a node without networking.
    */
   connect(multiaddrs: readonly string[], options?: GetBlockOptions): Promise<void>;
+
+  /**
+   * Makes every add and pin made with `commit: false` before the call durable and
+   * visible (pins). A no-op for backends that are durable per call (Kubo, pinning
+   * services). Errors: 'IPFS_FAILED' (e.g. ENOSPC while flushing), 'DISK_FULL'.
+   */
+  commit(): Promise<void>;
+
+  /**
+   * Garbage collection: deletes the locally stored blocks that no pin holds (gc.ts),
+   * keeping those written within `graceSeconds` (default 3600) since an add's pin may
+   * still be to come. Every block of every pinned DAG stays. The embedded node only:
+   * Kubo ('INVALID_INPUT': run `ipfs repo gc` on the daemon, which manages its own
+   * storage); a pinning-service backend collects its local node.
+   */
+  gc(options?: GcOptions): Promise<GcResult>;
 
   /** Releases the node (files, sockets). Idempotent; other calls fail afterwards. */
   stop(): Promise<void>;

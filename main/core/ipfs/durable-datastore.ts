@@ -7,11 +7,14 @@
  * leave the pin record durable while block records are lost or empty, and an empty
  * record later breaks pinning that block again. Here every record is flushed before its
  * rename, and a put under a commit prefix first makes all earlier puts durable, then
- * itself: a durable pin record implies durable block records.
+ * itself: a durable pin record implies durable block records. With durability 'batched'
+ * (group commit) nothing is flushed per put: a commit-prefix record is held back and put
+ * in place by the next `flush()`, after everything written before it is durable — so
+ * the same implication holds, and until then the record is simply not there.
  */
 import { FsDatastore } from 'datastore-fs';
 import { NotariumError } from '../../../shared/errors.ts';
-import { DirtyFolders, makeFolder, writeFileAtomic, type Durability } from '../fs/durable-files.ts';
+import { DirtyFolders, makeFolder, writeFileAtomic, writeTemp, type Durability } from '../fs/durable-files.ts';
 
 type Key = Parameters<FsDatastore['put']>[0];
 
@@ -56,13 +59,19 @@ export class DurableFsDatastore extends FsDatastore {
     const { dir, file } = this._encode(key);
     const name = key.toString();
     const commit = this.#commitPrefixes.some((prefix) => name.startsWith(prefix));
+    const batched = this.#durability === 'batched';
     try {
-      if (commit) await this.#dirty.flush();
+      if (commit && !batched) await this.#dirty.flush();
       if (!this.#knownFolders.has(dir)) {
         await makeFolder(dir, this.#dirty);
         this.#knownFolders.add(dir);
       }
-      await writeFileAtomic(file, value, this.#durability, options?.signal);
+      if (commit && batched) {
+        await this.#dirty.hold(await writeTemp(file, value, options?.signal), file);
+        return key;
+      }
+      await writeFileAtomic(file, value, batched ? 'none' : this.#durability, options?.signal);
+      this.#dirty.markFile(file);
       this.#dirty.mark(dir);
       if (commit) await this.#dirty.flush();
     } catch (error) {

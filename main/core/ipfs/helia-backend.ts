@@ -27,6 +27,8 @@ import type { AddOptions, AddResult, CarImportOptions, CarImportResult, CatOptio
 import { DurableFsDatastore } from './durable-datastore.ts';
 import type { Durability } from '../fs/durable-files.ts';
 import { toIpfsError } from './errors.ts';
+import { collectGarbage, type GcOptions, type GcResult } from './gc.ts';
+import { GcGate } from './gc-gate.ts';
 import { meterSource } from './metered-source.ts';
 import type { HeliaNetwork, PeersNetworking } from './networking.ts';
 import { leafSkippingWalker } from './pin-walker.ts';
@@ -46,8 +48,10 @@ export interface HeliaBackendOptions {
   /** Default `{ mode: 'off' }`. */
   networking?: HeliaNetworking;
   /**
-   * 'fsync' (default): an add or pin that resolved survives a power cut.
-   * 'none': survives an app crash only; for throwaway nodes.
+   * 'batched' (default) or 'fsync': an add or pin that resolved (or, with `commit: false`,
+   * was followed by a `commit()`) survives a power cut; 'batched' syncs many blocks at
+   * once (group commit, durable-files.ts). 'none': survives an app crash only; for
+   * throwaway nodes.
    */
   durability?: Durability;
   /** Chunks the importer hashes per batch while adding; default 8 (1 MiB each): more gained no speed here and cost RSS. */
@@ -80,6 +84,8 @@ export class HeliaBackend implements IpfsBackend {
   readonly #blockReadConcurrency: number;
   readonly #writeBehindBytes: number;
   readonly #folder: string;
+  /** Keeps gc away from adds and pins in flight and from adds not pinned yet. */
+  readonly #gate = new GcGate();
   /** Present in networking mode 'peers'. */
   readonly network: HeliaNetwork | undefined;
   #stopped: Promise<void> | undefined;
@@ -122,8 +128,8 @@ export class HeliaBackend implements IpfsBackend {
         throw new NotariumError('INVALID_INPUT', `${name} must be a positive integer`, { details: { [name]: value } });
       }
     }
-    const durability = options.durability ?? 'fsync';
-    if (durability !== 'fsync' && durability !== 'none') {
+    const durability = options.durability ?? 'batched';
+    if (durability !== 'fsync' && durability !== 'batched' && durability !== 'none') {
       throw new NotariumError('INVALID_INPUT', `unknown durability '${String(durability)}'`);
     }
     const blockstore = new VerifiedFsBlockstore(path.join(folder, 'blocks'), durability);
@@ -155,11 +161,20 @@ export class HeliaBackend implements IpfsBackend {
 
   /**
    * See IpfsBackend.addStream. Blocks are written while later chunks are hashed
-   * (write-behind.ts); it resolves once all are durable. On failure or abort, blocks
-   * already written stay (unpinned) and are harmless.
+   * (write-behind.ts); it resolves once all are durable (with `commit: false`: written,
+   * durable at the next `commit()`). On failure or abort, blocks already written stay
+   * (unpinned) and are harmless.
    */
   async addStream(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, options: AddOptions = {}): Promise<AddResult> {
     this.#assertRunning();
+    return this.#gate.shared(async () => {
+      const result = await this.#addStream(source, options);
+      this.#gate.added(result.cid);
+      return result;
+    });
+  }
+
+  async #addStream(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, options: AddOptions): Promise<AddResult> {
     const metered = meterSource(source, options.signal);
     try {
       // The importer itself (not @helia/unixfs addByteStream, a thin wrapper over it),
@@ -175,7 +190,7 @@ export class HeliaBackend implements IpfsBackend {
         throw error;
       }
       await writer.drain();
-      await this.#blockstore.flush();
+      if (options.commit !== false) await this.#blockstore.flush();
       return { cid, size: metered.bytes() };
     } catch (error) {
       throw toIpfsError(error, 'cannot add content to IPFS', undefined, options.signal);
@@ -218,6 +233,11 @@ export class HeliaBackend implements IpfsBackend {
    */
   async pin(cid: CID, options: PinOptions = {}): Promise<void> {
     this.#assertRunning();
+    await this.#gate.shared(() => this.#pin(cid, options));
+    this.#gate.pinned(cid);
+  }
+
+  async #pin(cid: CID, options: PinOptions): Promise<void> {
     try {
       if (await this.isPinned(cid)) return;
       if (this.network !== undefined) await this.#fetch(cid, options.signal);
@@ -227,14 +247,56 @@ export class HeliaBackend implements IpfsBackend {
       for await (const _ of this.helia.pins.add(cid, addOptions)) {
         options.signal?.throwIfAborted();
       }
-      // The pin record's put already flushed (commit prefix); this keeps pins durable
-      // even if a future Helia renames its keys.
-      await this.#datastore.flush();
+      // Blocks first, then the records: with 'batched' the pin record is held back until
+      // this flush (durable-datastore.ts). With `commit: false` a later commit() does it.
+      if (options.commit !== false) await this.commit();
       this.network?.provide([cid]);
     } catch (error) {
       // A concurrent pin of the same CID finished first: the pin exists, as asked.
       if (error instanceof Error && error.name === 'AlreadyPinnedError') return;
       throw toIpfsError(error, `cannot pin ${cid.toString()}`, { cid: cid.toString() }, options.signal);
+    }
+  }
+
+  /**
+   * See IpfsBackend.commit: makes the blocks, then the pin records, written since the
+   * last commit durable (durable-files.ts, group commit).
+   * @throws NotariumError('DISK_FULL') or ('IPFS_FAILED') if a flush fails; what it
+   *   covered stays pending for the next commit.
+   */
+  async commit(): Promise<void> {
+    this.#assertRunning();
+    try {
+      await this.#blockstore.flush();
+      await this.#datastore.flush();
+    } catch (error) {
+      throw toIpfsError(error, 'cannot commit to the IPFS store');
+    }
+  }
+
+  /**
+   * See IpfsBackend.gc and gc.ts. Waits for adds, pins and CAR imports in flight (new ones
+   * wait for it), commits pending adds and pins, then deletes, under Helia's blockstore
+   * write lock, every unpinned block older than `graceSeconds` that is not in the DAG of
+   * an add this process has not pinned yet.
+   * @throws NotariumError('INVALID_INPUT') for a negative or non-finite graceSeconds;
+   *   ('CANCELLED') when aborted (blocks deleted so far stay deleted); ('DISK_FULL') or
+   *   ('IPFS_FAILED') on a storage error.
+   */
+  async gc(options: GcOptions = {}): Promise<GcResult> {
+    this.#assertRunning();
+    const grace = options.graceSeconds;
+    if (grace !== undefined && !(Number.isFinite(grace) && grace >= 0)) {
+      throw new NotariumError('INVALID_INPUT', 'graceSeconds must be a non-negative number of seconds', { details: { graceSeconds: grace } });
+    }
+    try {
+      return await this.#gate.exclusive(async () => {
+        // A block about to be deleted must not be waiting in a group commit's flush.
+        await this.commit();
+        return collectGarbage(this.helia, this.#blockstore, this.#gate.awaitingPin(), options);
+      });
+    } catch (error) {
+      throw toIpfsError(error, 'cannot collect garbage in the IPFS store', undefined, options.signal);
     }
   }
 
@@ -281,10 +343,13 @@ export class HeliaBackend implements IpfsBackend {
    */
   async importCar(file: string, options: CarImportOptions = {}): Promise<CarImportResult> {
     this.#assertRunning();
-    const { importCarStaged } = await import('./car-stage.ts');
-    const result = await importCarStaged(file, this.#blockstore, path.join(this.#folder, 'staging'), options);
-    for (const root of result.roots) await this.pin(root, options);
-    return result;
+    // Adopted blocks are unpinned until their root's pin: gc waits for the whole import.
+    return this.#gate.shared(async () => {
+      const { importCarStaged } = await import('./car-stage.ts');
+      const result = await importCarStaged(file, this.#blockstore, path.join(this.#folder, 'staging'), options);
+      for (const root of result.roots) await this.pin(root, options);
+      return result;
+    });
   }
 
   /** See IpfsBackend.addresses: the listening multiaddrs with networking, else []. */

@@ -13,6 +13,7 @@
  *   nothing, verified import: car-import.ts, car-stage.ts).
  * - UNIXFS_V1_2025, importerOptions, kuboAddFlags: the CID profile.
  * - cidOfStream, cidOfFile: a CID without storing anything (`ipfs add --only-hash`).
+ * - IpfsBackend.gc: garbage collection of unpinned blocks, with a grace period (gc.ts).
  *
  * Errors: NotariumError 'NOT_FOUND', 'CID_MISMATCH', 'INVALID_INPUT', 'CANCELLED',
  * 'FORBIDDEN' (pinning service token), 'IPFS_FAILED' (see backend.ts).
@@ -34,3 +35,4 @@ export type { HeliaNetwork, PeersNetworking } from './networking.ts';
 // Type only: import kubo-backend.ts itself (or use openIpfsBackend) to load kubo-rpc-client.
 export type { KuboBackend, KuboBackendOptions } from './kubo-backend.ts';
 export { hashAlong, type HashAlong } from './hash-along.ts';
+export { DEFAULT_GC_GRACE_SECONDS, type GcOptions, type GcResult } from './gc.ts';

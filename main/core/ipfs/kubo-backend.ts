@@ -26,6 +26,7 @@ import { multiaddr } from '@multiformats/multiaddr';
 import { NotariumError } from '../../../shared/errors.ts';
 import type { AddOptions, AddResult, CarImportOptions, CarImportResult, CatOptions, GetBlockOptions, IpfsBackend, PinOptions } from './backend.ts';
 import { readVerifiedCar } from './car-import.ts';
+import type { GcResult } from './gc.ts';
 import { hashAlong } from './hash-along.ts';
 import { kuboStatus, toKuboError } from './kubo-errors.ts';
 import { UNIXFS_V1_2025, type UnixfsProfile } from './profile.ts';
@@ -281,6 +282,21 @@ export class KuboBackend implements IpfsBackend {
         throw toKuboError(error, `Kubo cannot connect to ${address}`, this.url, options.signal, { peer: address });
       }
     }
+  }
+
+  /** See IpfsBackend.commit: nothing to do, Kubo makes each add and pin durable itself. */
+  async commit(): Promise<void> {
+    this.#assertRunning();
+  }
+
+  /**
+   * See IpfsBackend.gc: refused. The daemon manages its own storage (and may hold other
+   * users' data); `ipfs repo gc` there keeps every pin Notarium made.
+   * @throws NotariumError('INVALID_INPUT') always.
+   */
+  async gc(): Promise<GcResult> {
+    this.#assertRunning();
+    throw new NotariumError('INVALID_INPUT', 'The IPFS backend is a Kubo daemon, which manages its own storage: run `ipfs repo gc` on it (it keeps every pin Notarium made).');
   }
 
   /** See IpfsBackend.stop: closes the HTTP connections; the daemon keeps running. */

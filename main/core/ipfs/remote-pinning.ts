@@ -10,6 +10,7 @@
  */
 import type { CID } from 'multiformats/cid';
 import type { AddOptions, AddResult, CarImportOptions, CarImportResult, CatOptions, GetBlockOptions, IpfsBackend, PinOptions } from './backend.ts';
+import type { GcOptions, GcResult } from './gc.ts';
 import type { PinningServiceClient, PinStatus, WaitOptions } from './pinning-service.ts';
 import type { UnixfsProfile } from './profile.ts';
 
@@ -116,6 +117,16 @@ export class RemotePinningBackend implements IpfsBackend {
   async waitUntilPinned(cid: CID, options: WaitOptions = {}): Promise<PinStatus> {
     const status = (await this.remoteStatus(cid, options.signal)) ?? (await this.requestRemotePin(cid, options.signal));
     return status.status === 'pinned' ? status : this.service.waitUntilPinned(status.requestid, options);
+  }
+
+  /** See IpfsBackend.commit: the local node's (remote pins are requested per pin). */
+  commit(): Promise<void> {
+    return this.local.commit();
+  }
+
+  /** See IpfsBackend.gc: the local node's (remote pins are the service's business). */
+  gc(options?: GcOptions): Promise<GcResult> {
+    return this.local.gc(options);
   }
 
   stop(): Promise<void> {

@@ -2,19 +2,30 @@ import { NotariumError } from '../../../shared/errors.ts';
 
 /**
  * Runs `fn` over `items` with at most `limit` calls in flight; results keep input order.
+ * After a failure no new call starts, and it rejects only once the calls in flight have
+ * settled, so nothing is still running (writing) when the caller sees the error.
  * @throws the first error of `fn`; NotariumError('CANCELLED') once `signal` is aborted.
  */
 export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>, signal?: AbortSignal): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
+  let failure: { error: unknown } | undefined;
   const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      if (signal?.aborted === true) throw new NotariumError('CANCELLED', 'Cancelled.');
+    while (next < items.length && failure === undefined) {
+      if (signal?.aborted === true) {
+        failure ??= { error: new NotariumError('CANCELLED', 'Cancelled.') };
+        return;
+      }
       const i = next++;
-      results[i] = await fn(items[i] as T, i);
+      try {
+        results[i] = await fn(items[i] as T, i);
+      } catch (error) {
+        failure ??= { error };
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failure !== undefined) throw failure.error;
   return results;
 }
 

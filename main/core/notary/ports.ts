@@ -12,11 +12,19 @@ export interface CipherPort {
   decrypt(header: Uint8Array, payload: AsyncIterable<Uint8Array>, identities: readonly string[]): AsyncIterable<Uint8Array>;
 }
 
-/** Content-addressed storage (main/core/ipfs). CIDs are CIDv1 base32 strings. */
+/**
+ * Content-addressed storage (main/core/ipfs). CIDs are CIDv1 base32 strings. A port made
+ * for group commit leaves adds and pins to the next `commit()` (durable and visible
+ * then); otherwise each call is durable when it resolves and `commit()` does nothing.
+ */
 export interface StoragePort {
   addBytes(bytes: Uint8Array): Promise<string>;
   addStream(source: AsyncIterable<Uint8Array>, signal?: AbortSignal): Promise<string>;
   pin(cid: string): Promise<void>;
+  /** True if `cid` is pinned (a committed pin). */
+  isPinned(cid: string): Promise<boolean>;
+  /** Makes every add and pin made through this port so far durable (IpfsBackend.commit). */
+  commit(): Promise<void>;
   cat(cid: string, signal?: AbortSignal): AsyncIterable<Uint8Array>;
   /** Whole content of a small object (an age header): one verified block read when it is a raw leaf. */
   readSmall(cid: string, maxBytes: number): Promise<Uint8Array>;

@@ -3,6 +3,10 @@
  * encryption into IPFS (header and payload as separate objects, both pinned), then build
  * the canonical manifest, store it encrypted, and compute the Merkle root.
  * Memory stays flat: files are never held whole.
+ *
+ * Finished files are committed to the store in groups (group-commit.ts) and, with a job
+ * journal (job-journal.ts), recorded there after each commit: a resumed job reuses every
+ * recorded file (same key, salt and CIDs) and encrypts only the others.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -27,6 +31,8 @@ import type { ProgressMeter } from './progress.ts';
 import type { CipherPort, StoragePort } from './ports.ts';
 import { mapWeighted } from './map-limit.ts';
 import { once, storeEncrypted } from './store-encrypted.ts';
+import { GroupCommitter } from './group-commit.ts';
+import type { FileRecord, JobJournal } from './job-journal.ts';
 
 /** Buffers one file stream holds at most (cipher window + IPFS write window), bytes. */
 const STREAM_BUFFER_BYTES = 16 * 1024 * 1024;
@@ -53,6 +59,12 @@ export interface PrepareOptions {
   meter: ProgressMeter;
   /** Files processed at once: overlaps one file's I/O with another's encryption. */
   concurrency?: number;
+  /**
+   * The job's journal: files it lists with the same size and modification time (and
+   * still pinned) are reused, new ones are recorded after each group commit. `storage`
+   * must then be a group-commit port (ports.ts).
+   */
+  journal?: JobJournal;
   signal?: AbortSignal;
   now?: () => number;
 }
@@ -67,7 +79,7 @@ async function* readHashing(path: string, hash: ReturnType<typeof createHash>, c
   }
 }
 
-async function processFile(f: InputFile, o: PrepareOptions): Promise<ManifestFile> {
+async function processFile(f: InputFile, o: PrepareOptions): Promise<FileRecord> {
   const hash = createHash('sha256');
   const counter = { size: 0 };
   const { headerCid, payloadCid } = await storeEncrypted(readHashing(f.absPath, hash, counter, o.meter, o.signal), o.recipients, o.cipher, o.storage, o.signal);
@@ -81,13 +93,27 @@ async function processFile(f: InputFile, o: PrepareOptions): Promise<ManifestFil
   }
   o.meter.fileDone();
   return {
+    t: 'file',
     path: f.path,
     size: counter.size,
+    mtimeMs: f.mtimeMs,
     sha256: `0x${hash.digest('hex')}`,
     salt: o.public ? PUBLIC_SALT : `0x${randomBytes(32).toString('hex')}`,
     headerCid,
     payloadCid,
   };
+}
+
+/** The journal's record of `f` if it can be reused as is: same size and mtime, same kind of salt, still pinned. */
+async function reusable(f: InputFile, o: PrepareOptions): Promise<FileRecord | undefined> {
+  const r = o.journal?.files.get(f.path);
+  if (r === undefined || r.size !== f.size || r.mtimeMs !== f.mtimeMs || (r.salt === PUBLIC_SALT) !== o.public) return undefined;
+  const [header, payload] = await Promise.all([o.storage.isPinned(r.headerCid), o.storage.isPinned(r.payloadCid)]);
+  return header && payload ? r : undefined;
+}
+
+function toManifestFile(r: FileRecord): ManifestFile {
+  return { path: r.path, size: r.size, sha256: r.sha256, salt: r.salt, headerCid: r.headerCid, payloadCid: r.payloadCid };
 }
 
 /**
@@ -97,14 +123,37 @@ async function processFile(f: InputFile, o: PrepareOptions): Promise<ManifestFil
  */
 export async function prepareDataset(o: PrepareOptions): Promise<PreparedDataset> {
   const sorted = sortFiles([...o.files]);
-  // Small files are latency-bound (a few fsyncs each): overlap up to 8 of them. A file
-  // weighs its size up to 16 MiB, the pipeline's buffers per stream, so large files run
-  // at most two at a time and memory stays flat.
-  const files = await mapWeighted(
-    sorted,
-    { limit: o.concurrency ?? 8, budget: 2 * STREAM_BUFFER_BYTES, weight: (f) => Math.max(f.size, 64 * 1024), ...(o.signal === undefined ? {} : { signal: o.signal }) },
-    (f) => processFile(f, o),
-  );
+  const journal = o.journal;
+  const committer = new GroupCommitter<FileRecord>(o.storage, async (records) => {
+    await journal?.append(records);
+  });
+  // Small files are latency-bound: overlap up to 8 of them. A file weighs its size up
+  // to 16 MiB, the pipeline's buffers per stream, so large files run at most two at a
+  // time and memory stays flat.
+  let files: ManifestFile[];
+  try {
+    const records = await mapWeighted(
+      sorted,
+      { limit: o.concurrency ?? 8, budget: 2 * STREAM_BUFFER_BYTES, weight: (f) => Math.max(f.size, 64 * 1024), ...(o.signal === undefined ? {} : { signal: o.signal }) },
+      async (f) => {
+        const kept = await reusable(f, o);
+        if (kept !== undefined) {
+          o.meter.bytes(kept.size);
+          o.meter.fileDone();
+          return kept;
+        }
+        const record = await processFile(f, o);
+        committer.add(record, record.size);
+        return record;
+      },
+    );
+    await committer.finish();
+    files = records.map(toManifestFile);
+  } catch (error) {
+    // Keep what finished (e.g. before a cancel or a changed file): a rerun reuses it.
+    await committer.finish().catch(() => undefined);
+    throw error;
+  }
   const manifest: Manifest = {
     format: MANIFEST_FORMAT,
     version: MANIFEST_VERSION,
@@ -117,14 +166,21 @@ export async function prepareDataset(o: PrepareOptions): Promise<PreparedDataset
     files,
   };
   const manifestText = canonicalManifest(manifest);
-  const stored = await storeEncrypted(once(new TextEncoder().encode(manifestText)), o.recipients, o.cipher, o.storage, o.signal);
+  const digest = manifestDigest(manifestText);
   const { root, proofs } = buildDatasetTree(files.map((f) => [f.salt, f.sha256]));
+  let stored = journal?.manifest;
+  if (stored === undefined || stored.manifestDigest !== digest || !(await o.storage.isPinned(stored.manifestHeaderCid)) || !(await o.storage.isPinned(stored.manifestPayloadCid))) {
+    const cids = await storeEncrypted(once(new TextEncoder().encode(manifestText)), o.recipients, o.cipher, o.storage, o.signal);
+    await o.storage.commit();
+    stored = { t: 'manifest', manifestDigest: digest, manifestHeaderCid: cids.headerCid, manifestPayloadCid: cids.payloadCid, root };
+    await journal?.append([stored]);
+  }
   return {
     manifest,
     manifestText,
-    manifestDigest: manifestDigest(manifestText),
-    manifestHeaderCid: stored.headerCid,
-    manifestPayloadCid: stored.payloadCid,
+    manifestDigest: digest,
+    manifestHeaderCid: stored.manifestHeaderCid,
+    manifestPayloadCid: stored.manifestPayloadCid,
     root,
     proofs,
   };

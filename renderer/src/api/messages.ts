@@ -38,6 +38,7 @@ export const ERROR_HELP: Record<ErrorCode, ErrorHelp> = {
   CONSENT_REVIEW_REQUIRED: { title: 'This use needs a person\'s decision', next: 'A named person may override with a reason; the override is recorded in the consent audit log.' },
   INSUFFICIENT_FUNDS: { title: 'Your account cannot pay the transaction fee', next: 'Send ether (or the network\'s gas currency) to your account address, then try again; nothing was sent.' },
   POLICY_DENIED: { title: 'Your lab\'s managed settings do not allow this', next: 'Ask your IT or data steward: the machine-wide settings file decides which networks and modes are allowed (notarium settings shows them).' },
+  DISK_FULL: { title: 'The disk is full', next: 'Free some space on the disk named in the details, then start the same notarization again: it resumes where it stopped, and nothing already stored is lost.' },
 };
 
 export function helpFor(code: string): ErrorHelp {

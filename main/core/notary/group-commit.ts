@@ -1,0 +1,87 @@
+/**
+ * Group commit of finished files: one storage commit (one sync of the IPFS store, see
+ * durable-files.ts) and one journal append for many files, instead of syncs per block.
+ *
+ * A file is `add`ed once its blocks and pins are written (not yet durable). A commit
+ * runs when enough files or bytes are waiting, or some time after the first one, and
+ * always at `finish()`: first `storage.commit()`, then `record(files)` (the job journal),
+ * so whatever the journal lists is durable in the store. Commits run one at a time; the
+ * first failure (e.g. DISK_FULL) is kept and rethrown by the next `add` and by `finish`.
+ */
+import type { StoragePort } from './ports.ts';
+
+/** When a commit starts (whichever comes first). */
+export interface GroupCommitLimits {
+  /** Files waiting; default 512. */
+  files?: number;
+  /** Bytes of content waiting, bytes; default 256 MiB. */
+  bytes?: number;
+  /** After the first waiting file, ms; default 1,000. */
+  delayMs?: number;
+}
+
+/** Collects finished items and commits them in groups; see the module comment. */
+export class GroupCommitter<T> {
+  readonly #storage: Pick<StoragePort, 'commit'>;
+  readonly #record: (items: T[]) => Promise<void>;
+  readonly #maxFiles: number;
+  readonly #maxBytes: number;
+  readonly #delayMs: number;
+  #waiting: T[] = [];
+  #waitingBytes = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #chain: Promise<void> = Promise.resolve();
+  #failure: { error: unknown } | undefined;
+
+  /**
+   * @param storage whose `commit()` makes the items' blocks and pins durable.
+   * @param record called after each storage commit with the items it covered, in order
+   *   of `add` (e.g. a journal append); may be a no-op.
+   */
+  constructor(storage: Pick<StoragePort, 'commit'>, record: (items: T[]) => Promise<void>, limits: GroupCommitLimits = {}) {
+    this.#storage = storage;
+    this.#record = record;
+    this.#maxFiles = limits.files ?? 512;
+    this.#maxBytes = limits.bytes ?? 256 * 1024 * 1024;
+    this.#delayMs = limits.delayMs ?? 1000;
+  }
+
+  /**
+   * Queues `item` (`bytes` of content) for the next commit; starts one if a limit is reached.
+   * @throws the error of an earlier failed commit.
+   */
+  add(item: T, bytes: number): void {
+    if (this.#failure !== undefined) throw this.#failure.error;
+    this.#waiting.push(item);
+    this.#waitingBytes += bytes;
+    if (this.#waiting.length >= this.#maxFiles || this.#waitingBytes >= this.#maxBytes) this.#commit();
+    else this.#timer ??= setTimeout(() => this.#commit(), this.#delayMs);
+  }
+
+  /**
+   * Commits what is waiting and resolves when every commit is done.
+   * @throws the first commit failure (storage or record).
+   */
+  async finish(): Promise<void> {
+    this.#commit();
+    await this.#chain;
+    if (this.#failure !== undefined) throw this.#failure.error;
+  }
+
+  #commit(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const items = this.#waiting;
+    this.#waiting = [];
+    this.#waitingBytes = 0;
+    this.#chain = this.#chain.then(async () => {
+      if (this.#failure !== undefined) return;
+      try {
+        await this.#storage.commit();
+        if (items.length > 0) await this.#record(items);
+      } catch (error) {
+        this.#failure ??= { error };
+      }
+    });
+  }
+}

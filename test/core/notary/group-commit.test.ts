@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { Key } from 'interface-datastore';
+import { GroupCommitter } from '../../../main/core/notary/group-commit.ts';
+import { DurableFsDatastore } from '../../../main/core/ipfs/durable-datastore.ts';
+import { HeliaBackend } from '../../../main/core/ipfs/helia-backend.ts';
+import { tempDir } from '../../helpers/tmp.ts';
+
+describe('group commit', () => {
+  it('records a group only after the storage commit that covers it, in order, and reports a failed commit', async () => {
+    const events: string[] = [];
+    let fail = false;
+    const storage = {
+      commit: async (): Promise<void> => {
+        events.push('commit');
+        if (fail) throw new Error('ENOSPC');
+      },
+    };
+    const g = new GroupCommitter<string>(storage, async (items) => void events.push(`record ${items.join(',')}`), { files: 2, delayMs: 10_000 });
+    g.add('a', 1);
+    g.add('b', 1); // the file limit starts a commit
+    g.add('c', 1);
+    await g.finish();
+    expect(events).toEqual(['commit', 'record a,b', 'commit', 'record c']);
+    fail = true;
+    g.add('d', 1);
+    await expect(g.finish()).rejects.toThrow('ENOSPC');
+    expect(events.at(-1)).toBe('commit');
+    expect(() => g.add('e', 1)).toThrow('ENOSPC');
+  });
+
+  it('holds a pin record back until the datastore flush, while other records are visible at once', async () => {
+    const tmp = await tempDir();
+    try {
+      const store = new DurableFsDatastore(path.join(tmp.dir, 'ds'), { durability: 'batched', commitPrefixes: ['/pin/'] });
+      await store.open();
+      await store.put(new Key('/pinned-block/abc'), new Uint8Array([1]));
+      await store.put(new Key('/pin/root'), new Uint8Array([2]));
+      expect(await store.has(new Key('/pinned-block/abc'))).toBe(true);
+      expect(await store.has(new Key('/pin/root'))).toBe(false);
+      await store.flush();
+      expect([...(await store.get(new Key('/pin/root')))]).toEqual([2]);
+      await store.close();
+    } finally {
+      await tmp.cleanup();
+    }
+  });
+
+  it('makes adds and pins made with commit: false durable and visible at commit()', async () => {
+    const tmp = await tempDir();
+    const node = await HeliaBackend.open(path.join(tmp.dir, 'ipfs'));
+    try {
+      const bytes = randomBytes(3 * 1024 * 1024);
+      const { cid } = await node.addBytes(bytes, { commit: false });
+      await node.pin(cid, { commit: false });
+      expect(await node.isPinned(cid)).toBe(false);
+      await node.commit();
+      expect(await node.isPinned(cid)).toBe(true);
+      const parts: Uint8Array[] = [];
+      for await (const p of node.cat(cid)) parts.push(p);
+      expect(Buffer.concat(parts).equals(bytes)).toBe(true);
+    } finally {
+      await node.stop();
+      await tmp.cleanup();
+    }
+  });
+});

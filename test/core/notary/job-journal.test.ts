@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { appendFile, readFile, stat, truncate } from 'node:fs/promises';
+import path from 'node:path';
+import { generateIdentity, identityToRecipient } from 'age-encryption';
+import { JobJournal, type FileRecord, type JobSpec } from '../../../main/core/notary/job-journal.ts';
+import { tempDir } from '../../helpers/tmp.ts';
+
+const spec: Omit<JobSpec, 'format' | 'id'> = {
+  kind: 'notarize',
+  inputs: ['/data/cohort-7'],
+  title: 'Cohort 7 imaging',
+  authors: [{ address: '0x00000000000000000000000000000000000000aa', name: 'A. Author' }],
+  public: false,
+  recipients: [],
+  supersedes: `0x${'0'.repeat(64)}`,
+  createdAt: 1_790_000_000,
+  confirmations: 1,
+  startedAt: 1_790_000_000,
+};
+
+function fileRecord(i: number): FileRecord {
+  return {
+    t: 'file',
+    path: `scans/patient-${i}.dcm`,
+    size: 1000 + i,
+    mtimeMs: 1_790_000_000_000 + i,
+    sha256: `0x${String(i).padStart(2, '0').repeat(32)}`,
+    salt: `0x${'ab'.repeat(32)}`,
+    headerCid: `bafkreiheader${i}`,
+    payloadCid: `bafkreipayload${i}`,
+  };
+}
+
+async function keys(): Promise<{ identity: string; recipient: string }> {
+  const identity = await generateIdentity();
+  return { identity, recipient: await identityToRecipient(identity) };
+}
+
+describe('JobJournal', () => {
+  it('keeps the request and committed files across a reload, encrypted at rest', async () => {
+    const tmp = await tempDir();
+    try {
+      const k = await keys();
+      const jobs = path.join(tmp.dir, 'jobs');
+      const journal = await JobJournal.create(jobs, spec, k.recipient);
+      await journal.append([fileRecord(1), fileRecord(2)]);
+      await journal.append([fileRecord(3)]);
+      await journal.append([{ t: 'manifest', manifestDigest: `0x${'cd'.repeat(32)}`, manifestHeaderCid: 'bafkreimh', manifestPayloadCid: 'bafkreimp', root: `0x${'ef'.repeat(32)}` }]);
+
+      const [loaded, ...others] = await JobJournal.loadAll(jobs, k.identity, k.recipient);
+      expect(others).toEqual([]);
+      expect(loaded?.spec).toEqual(journal.spec);
+      expect([...(loaded?.files.values() ?? [])]).toEqual([fileRecord(1), fileRecord(2), fileRecord(3)]);
+      expect(loaded?.manifest?.root).toBe(`0x${'ef'.repeat(32)}`);
+      // Salts, hashes, paths and the title never reach the disk in clear.
+      const raw = (await readFile(journal.file)).toString('latin1');
+      for (const secret of ['abababab', 'patient-1', 'Cohort 7', '0101010101', 'bafkreiheader']) expect(raw).not.toContain(secret);
+      expect((await stat(journal.file)).mode & 0o077).toBe(0);
+    } finally {
+      await tmp.cleanup();
+    }
+  });
+
+  it('ignores a torn last frame (a kill during an append) and cuts it off on the next append', async () => {
+    const tmp = await tempDir();
+    try {
+      const k = await keys();
+      const jobs = path.join(tmp.dir, 'jobs');
+      const journal = await JobJournal.create(jobs, spec, k.recipient);
+      await journal.append([fileRecord(1)]);
+      const whole = (await stat(journal.file)).size;
+      await journal.append([fileRecord(2)]);
+      // The second frame lost its last 10 bytes.
+      await truncate(journal.file, (await stat(journal.file)).size - 10);
+      const [torn] = await JobJournal.loadAll(jobs, k.identity, k.recipient);
+      expect([...(torn?.files.keys() ?? [])]).toEqual(['scans/patient-1.dcm']);
+      await torn?.append([fileRecord(3)]);
+      const [again] = await JobJournal.loadAll(jobs, k.identity, k.recipient);
+      expect([...(again?.files.keys() ?? [])]).toEqual(['scans/patient-1.dcm', 'scans/patient-3.dcm']);
+      expect((await stat(journal.file)).size).toBeGreaterThan(whole);
+      // Garbage after the frames (a torn length prefix) is ignored too.
+      await appendFile(journal.file, Buffer.from([0, 0]));
+      const [garbage] = await JobJournal.loadAll(jobs, k.identity, k.recipient);
+      expect(garbage?.files.size).toBe(2);
+    } finally {
+      await tmp.cleanup();
+    }
+  });
+
+  it("skips journals another account wrote, and removes a finished one", async () => {
+    const tmp = await tempDir();
+    try {
+      const mine = await keys();
+      const theirs = await keys();
+      const jobs = path.join(tmp.dir, 'jobs');
+      await JobJournal.create(jobs, { ...spec, title: 'theirs' }, theirs.recipient);
+      const journal = await JobJournal.create(jobs, spec, mine.recipient);
+      const loaded = await JobJournal.loadAll(jobs, mine.identity, mine.recipient);
+      expect(loaded.map((j) => j.spec.title)).toEqual(['Cohort 7 imaging']);
+      await journal.remove();
+      expect(await JobJournal.loadAll(jobs, mine.identity, mine.recipient)).toEqual([]);
+      expect(await JobJournal.loadAll(path.join(tmp.dir, 'none'), mine.identity, mine.recipient)).toEqual([]);
+    } finally {
+      await tmp.cleanup();
+    }
+  });
+});
