@@ -32,6 +32,9 @@ export type Durability = 'fsync' | 'batched' | 'none';
 /** fdatasyncs a flush runs at once: enough for ext4/jbd2 to merge them into few commits. */
 const SYNCS_IN_FLIGHT = 32;
 
+/** Files + folders from which one syncfs beats syncing each (a `sync` process costs a few ms). */
+const SYNCFS_THRESHOLD = 32;
+
 /** Files are private to the user: they hold encrypted payloads and pin records. */
 export const FILE_MODE = 0o600;
 
@@ -232,7 +235,9 @@ export class DirtyFolders {
     try {
       const anchor = folders[0] ?? (files[0] === undefined ? undefined : path.dirname(files[0]));
       // One syncfs covers every file and folder on that file system (all of a store is on one).
-      if (anchor === undefined || this.#durability !== 'batched' || !(await syncFileSystem(anchor))) {
+      // Few entries: syncing them one by one is cheaper than starting `sync`.
+      const many = files.length + folders.length >= SYNCFS_THRESHOLD;
+      if (anchor === undefined || this.#durability !== 'batched' || !many || !(await syncFileSystem(anchor))) {
         await eachLimited(files, SYNCS_IN_FLIGHT, datasyncFile);
         // A few folders at a time: up to 1024 shard folders could be dirty, and each holds an fd.
         await eachLimited(folders, 8, fsyncFolder);
@@ -251,7 +256,7 @@ export class DirtyFolders {
         await rename(temp, file);
         renamed.add(temp);
       }
-      if (!(await syncFileSystem(heldFolders[0] as string))) await eachLimited(heldFolders, 8, fsyncFolder);
+      if (heldFolders.length < SYNCFS_THRESHOLD || !(await syncFileSystem(heldFolders[0] as string))) await eachLimited(heldFolders, 8, fsyncFolder);
     } catch (error) {
       this.#held = [...held.filter(({ temp }) => !renamed.has(temp)), ...this.#held];
       for (const folder of heldFolders) this.#dirty.add(folder);

@@ -11,6 +11,7 @@
 import type { ImporterOptions } from 'ipfs-unixfs-importer';
 import { fixedSize } from 'ipfs-unixfs-importer/chunker';
 import { balanced } from 'ipfs-unixfs-importer/layout';
+import { threadPoolRawLeafImporter } from './raw-leaf-importer.ts';
 
 /** Parameters of a UnixFS file import; all that decides the CID of given bytes. */
 export interface UnixfsProfile {
@@ -65,6 +66,8 @@ export function importerOptions(profile: UnixfsProfile = UNIXFS_V1_2025, tuning:
     // Chunks hashed per batch (32 MiB at 1 MiB chunks); the importer waits for a
     // batch's puts before the next, which write-behind.ts makes return early.
     blockWriteConcurrency: tuning.blockWriteConcurrency ?? 32,
+    // Leaves are hashed off the main thread (same CIDs; raw-leaf-importer.ts).
+    ...(profile.rawLeaves ? { bufferImporter: threadPoolRawLeafImporter() } : {}),
   };
 }
 
