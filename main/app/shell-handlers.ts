@@ -84,6 +84,8 @@ export function createShellHandlers(core: CorePort, ports: ShellPorts): Handlers
     confirmFee: fwd('confirmFee'),
     pendingAnchors: fwd('pendingAnchors'),
     resumeAnchor: fwd('resumeAnchor'),
+    pendingJobs: fwd('pendingJobs'),
+    resumeJob: fwd('resumeJob'),
     exportAccount: fwd('exportAccount'),
     importAccount: fwd('importAccount'),
     // The token goes to the keychain here, in the shell; the core reads it back through the

@@ -37,13 +37,15 @@ export const OPERATION_LIST = [
   'confirmFee',
   'pendingAnchors',
   'resumeAnchor',
+  'pendingJobs',
+  'resumeJob',
   'exportAccount',
   'importAccount',
   'setPinningToken',
 ] as const;
 
 /** Operations that take a call id and stream progress events. */
-export const PROGRESS_OPERATIONS = ['notarize', 'verify', 'retrieve', 'draft', 'anchorDraft', 'resumeAnchor'] as const;
+export const PROGRESS_OPERATIONS = ['notarize', 'verify', 'retrieve', 'draft', 'anchorDraft', 'resumeAnchor', 'resumeJob'] as const;
 
 /** IPC channel of an operation. */
 export function channelOf(name: string): string {

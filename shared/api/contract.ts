@@ -53,7 +53,9 @@ import {
   exportAccountResultSchema,
   importAccountRequestSchema,
   pendingAnchorSchema,
+  pendingJobSchema,
   resumeAnchorRequestSchema,
+  resumeJobRequestSchema,
   setPinningTokenRequestSchema,
 } from './desktop-schemas.ts';
 import {
@@ -152,6 +154,28 @@ export const confirmFeeRequestSchema = z.strictObject({
   accept: z.boolean(),
 });
 
+/** What a notarization can fail with (notarize, and resumeJob which re-runs one). */
+const NOTARIZE_ERRORS: readonly ErrorCode[] = [
+  'ACCOUNT_MISSING',
+  'ACCOUNT_LOCKED',
+  'WRONG_PASSPHRASE',
+  'NOT_FOUND',
+  'ALREADY_EXISTS',
+  'CANCELLED',
+  'IPFS_FAILED',
+  'CRYPTO_FAILED',
+  'CHAIN_FAILED',
+  'CHAIN_ID_MISMATCH',
+  'ANCHOR_PENDING',
+  'ALREADY_ANCHORED',
+  'DEVNET_LOCKED',
+  'LEDGER_FAILED',
+  'UNSAFE_PATH',
+  'POLICY_DENIED',
+  'INSUFFICIENT_FUNDS',
+  'DISK_FULL',
+];
+
 export const OPERATIONS = {
   /** Data folder, account, lock state, keychain, network, IPFS. Never fails for a missing account. */
   status: op({ request: empty, response: statusSchema, errors: ['LEDGER_FAILED'], host: 'shell', progress: false }),
@@ -167,7 +191,7 @@ export const OPERATIONS = {
   notarize: op({
     request: notarizeRequestSchema,
     response: notarizeResultSchema,
-    errors: ['ACCOUNT_MISSING', 'ACCOUNT_LOCKED', 'WRONG_PASSPHRASE', 'NOT_FOUND', 'ALREADY_EXISTS', 'CANCELLED', 'IPFS_FAILED', 'CRYPTO_FAILED', 'CHAIN_FAILED', 'CHAIN_ID_MISMATCH', 'ANCHOR_PENDING', 'ALREADY_ANCHORED', 'DEVNET_LOCKED', 'LEDGER_FAILED', 'UNSAFE_PATH', 'POLICY_DENIED'],
+    errors: NOTARIZE_ERRORS,
     host: 'core',
     progress: true,
   }),
@@ -203,6 +227,15 @@ export const OPERATIONS = {
     host: 'core',
     progress: true,
   }),
+
+  // ---- unfinished notarization jobs (issue 7, README "When a job stops half-way")
+  /** Notarization jobs that stopped half-way (Notarium.pendingJobs): id and last write only, the journals stay encrypted. */
+  pendingJobs: op({ request: empty, response: z.array(pendingJobSchema), errors: [], host: 'core', progress: false }),
+  /**
+   * Continues one with its original request (Notarium.resumeJob): stored files are reused, the
+   * anchor is sent at most once. NOT_FOUND when no job `id` of this account is here.
+   */
+  resumeJob: op({ request: resumeJobRequestSchema, response: notarizeResultSchema, errors: NOTARIZE_ERRORS, host: 'core', progress: true }),
 
   // ---- account backup and secrets (main/core/keys/account-backup.ts)
   /** Writes an encrypted backup of the account (age, scrypt) to a new file; needs the account unlocked. */

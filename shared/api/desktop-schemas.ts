@@ -1,7 +1,8 @@
 /**
  * Schemas of the desktop-only settings and chain prompts: managed (lab) settings as the
  * Settings screen shows them, fee quotes asked before a public-chain transaction is
- * signed, unfinished anchorings, account backups and the pinning-service token.
+ * signed, unfinished anchorings and notarization jobs, account backups and the
+ * pinning-service token.
  * Amounts are decimal strings in wei (bigints do not cross IPC), with the same amounts
  * formatted in the chain's native currency (ether units) next to them.
  */
@@ -86,6 +87,22 @@ export const pendingAnchorSchema = z.object({
 export type PendingAnchorInfo = z.infer<typeof pendingAnchorSchema>;
 
 export const resumeAnchorRequestSchema = z.strictObject({ root: bytes32 });
+
+/** A notarization job's id (main/core/notary/job-journal.ts): 8 random bytes as lowercase hex. */
+const jobId = z.string().regex(/^[0-9a-f]{16}$/, 'expected a job id (16 lowercase hex digits)');
+
+/**
+ * A notarization job that stopped half-way (Notarium.pendingJobs). Its journal is encrypted,
+ * so all that is known without the passphrase is its id and when it was last written.
+ */
+export const pendingJobSchema = z.object({
+  id: jobId,
+  /** Last write of the job's journal, unix seconds. */
+  updatedAt: z.number().int().nonnegative(),
+});
+export type PendingJobInfo = z.infer<typeof pendingJobSchema>;
+
+export const resumeJobRequestSchema = z.strictObject({ id: jobId });
 
 export const exportAccountRequestSchema = z.strictObject({
   /** The backup file to create; never replaced. */

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -47,6 +48,26 @@ function raw(method: string, pathname: string, headers: Record<string, string>, 
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
     });
     req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Starts `op` with a call id and drops the connection once 2 files are done, as a closed page would. */
+function closeAfterTwoFiles(op: string, request: unknown, callId: string): Promise<void> {
+  const u = new URL(bridge.origin);
+  const body = JSON.stringify({ request, callId });
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port: Number(u.port), method: 'POST', path: `/__bridge/call/${op}`, headers: { host: u.host, ...good() } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => {
+        text += c;
+        if (/"filesDone":([2-9]|\d\d)/.test(text)) req.destroy();
+        else if (text.includes('"outcome"')) reject(new Error(`${op} ended before any progress: ${text}`));
+      });
+    });
+    req.on('close', () => resolve());
+    req.on('error', () => resolve());
     req.end(body);
   });
 }
@@ -124,6 +145,33 @@ describe('core worker through the bridge', () => {
     expect(await call('unlock', { passphrase: 'correct horse battery', remember: true })).toMatchObject({ ok: false, error: { code: 'KEYCHAIN_REFUSED' } });
     expect(await call('status', {})).toMatchObject({ ok: true, value: { unlocked: true } });
   });
+
+  it('a notarization whose page goes away is listed by pendingJobs and finished by resumeJob, with progress', async () => {
+    const call = async (op: string, request: unknown, callId?: string): Promise<unknown> => outcomeOf(await raw('POST', `/__bridge/call/${op}`, good(), JSON.stringify({ request, callId })));
+    const data = path.join(dir, 'cohort');
+    await mkdir(data, { recursive: true });
+    for (let i = 0; i < 24; i++) await writeFile(path.join(data, `sample-${i}.bin`), randomBytes(256 * 1024));
+    expect(await call('pendingJobs', {})).toEqual({ ok: true, value: [] });
+
+    // The page closes half-way: the bridge cancels its call, the job stays.
+    await closeAfterTwoFiles('notarize', { inputs: [data], title: 'Cohort' }, 'first-run');
+    await expect.poll(async () => call('cancel', { callId: 'first-run' }), { timeout: 30_000 }).toEqual({ ok: true, value: { cancelled: false } });
+    const listed = (await call('pendingJobs', {})) as { ok: true; value: Array<{ id: string; updatedAt: number }> };
+    expect(listed.value).toHaveLength(1);
+    const id = listed.value[0]?.id ?? '';
+    expect(id).toMatch(/^[0-9a-f]{16}$/);
+
+    expect(await call('resumeJob', { id: id.toUpperCase() === id ? 'not-a-job-id' : id.toUpperCase() })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(await call('resumeJob', { id: id === '0123456789abcdef' ? 'fedcba9876543210' : '0123456789abcdef' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+
+    const r = await raw('POST', '/__bridge/call/resumeJob', good(), JSON.stringify({ request: { id }, callId: 'resume-1' }));
+    const lines = r.body.trim().split('\n').map((l) => JSON.parse(l) as { progress?: { callId: string }; outcome?: unknown });
+    expect(lines.filter((l) => l.progress !== undefined).length).toBeGreaterThan(0);
+    expect(lines.every((l) => l.outcome !== undefined || l.progress?.callId === 'resume-1')).toBe(true);
+    expect(outcomeOf(r)).toMatchObject({ ok: true, value: { fileCount: 24, local: true, warnings: expect.arrayContaining([expect.stringMatching(/resumed an unfinished job/)]) } });
+    expect(await call('pendingJobs', {})).toEqual({ ok: true, value: [] });
+    expect(await call('resumeJob', { id })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  }, 120_000);
 
   it('reviews inputs with warnings for empty files', async () => {
     const data = path.join(dir, 'review');

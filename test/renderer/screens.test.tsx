@@ -28,6 +28,7 @@ beforeEach(() => {
   fake = installFakeApi();
   fake.answer('status', { ok: true, value: status });
   fake.answer('pendingAnchors', { ok: true, value: [] });
+  fake.answer('pendingJobs', { ok: true, value: [] });
 });
 
 describe('Datasets screen', () => {

@@ -22,6 +22,7 @@ beforeEach(() => {
   fake = installFakeApi();
   fake.answer('status', ok(STATUS));
   fake.answer('listDatasets', ok([dataset(1, 'Cohort')]));
+  fake.answer('pendingJobs', ok([]));
 });
 const lastRequest = (op: string): unknown => fake.calls.filter((c) => c.op === op).at(-1)?.request;
 

@@ -64,6 +64,8 @@ export type CoreHandlers = Pick<
   | 'confirmFee'
   | 'pendingAnchors'
   | 'resumeAnchor'
+  | 'pendingJobs'
+  | 'resumeJob'
   | 'exportAccount'
   | 'importAccount'
 >;
@@ -263,6 +265,16 @@ export function createCoreHandlers(state: CoreState): CoreHandlers {
       state.notarium.resumeAnchor(req.root, {
         passphrase: state.session.require(),
         ...(ctx.signal === undefined ? {} : { signal: ctx.signal }),
+        ...feePrompt(state, ctx),
+      }),
+
+    // ---- unfinished notarization jobs ---------------------------------------------------
+    // The journal's path stays in the core: the renderer needs only what to show and resume.
+    pendingJobs: async () => (await state.notarium.pendingJobs()).map((j) => ({ id: j.id, updatedAt: j.updatedAt })),
+    resumeJob: async (req, ctx) =>
+      state.notarium.resumeJob(req.id, {
+        passphrase: state.session.require(),
+        ...callOptions(ctx),
         ...feePrompt(state, ctx),
       }),
 

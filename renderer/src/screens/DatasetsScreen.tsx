@@ -6,6 +6,7 @@ import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { VirtualList } from '../components/VirtualList.tsx';
 import { SORTS, filterDatasets, statusLabel, type SortKey } from '../datasets/filter.ts';
 import { PendingAnchorsPanel } from '../datasets/PendingAnchorsPanel.tsx';
+import { PendingJobsPanel } from '../datasets/PendingJobsPanel.tsx';
 import { SharePanel } from '../datasets/SharePanel.tsx';
 import { formatBytes } from '../format.ts';
 import type { Navigate } from '../navigation.ts';
@@ -33,6 +34,7 @@ export function DatasetsScreen({ navigate }: { navigate: Navigate }) {
           <Button onClick={() => navigate('notarize')}>Notarize a dataset</Button>
         </Group>
       </Group>
+      <PendingJobsPanel onResumed={() => void run({})} />
       <PendingAnchorsPanel onResumed={() => void run({})} />
       {list.state.status === 'loading' || list.state.status === 'idle' ? (
         <Group>

@@ -1,9 +1,11 @@
 /**
  * The core handlers of the desktop gaps, over real services and temp data folders: the
  * effective (managed) network and lab policy in `status`, setNetwork refused when the lab
- * fixes the network, account backup export and import, unfinished anchorings, and the fee
- * prompt plumbing (asked only where fees are real, answered through confirmFee).
+ * fixes the network, account backup export and import, unfinished anchorings and
+ * notarization jobs, and the fee prompt plumbing (asked only where fees are real, answered
+ * through confirmFee).
  */
+import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -151,6 +153,69 @@ describe('fees and unfinished anchorings through the core handlers', () => {
     expect(await core.ok('pendingAnchors', {})).toEqual([]);
     expect(await core.ok('confirmFee', { callId: 'call-1', accept: true })).toEqual({ answered: false });
     expect(await core.call('resumeAnchor', { root: `0x${'ab'.repeat(32)}` })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  }, 60_000);
+});
+
+describe('unfinished notarization jobs through the core handlers', () => {
+  async function stoppedJob(name: string): Promise<{ core: Core; folder: string }> {
+    const core = await openCore(name);
+    await core.ok('createAccount', { passphrase: TEST_PASSPHRASE });
+    const folder = path.join(tmp.dir, `${name}-data`);
+    await mkdir(folder);
+    for (let i = 0; i < 6; i++) await writeFile(path.join(folder, `sample-${i}.bin`), randomBytes(64 * 1024));
+    // Cancelled after a few files: the job journal stays, as after a kill or a full disk.
+    const stop = new AbortController();
+    const first = await core.call('notarize', { inputs: [folder], title: 'Cohort' }, { callId: 'first', signal: stop.signal, onProgress: (p) => void (p.filesDone >= 2 && stop.abort()) });
+    expect(first).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
+    return { core, folder };
+  }
+
+  it('pendingJobs lists a stopped job by id and last write only; resumeJob finishes it with progress, once', async () => {
+    const before = Math.floor(Date.now() / 1000);
+    const { core } = await stoppedJob('jobs-resume');
+    const jobs = await core.ok('pendingJobs', {});
+    expect(jobs).toHaveLength(1);
+    const [job] = jobs;
+    expect(Object.keys(job ?? {}).sort()).toEqual(['id', 'updatedAt']);
+    expect(job?.id).toMatch(/^[0-9a-f]{16}$/);
+    expect(job?.updatedAt).toBeGreaterThanOrEqual(before);
+    expect(job?.updatedAt).toBeLessThanOrEqual(Math.floor(Date.now() / 1000));
+    expect(await core.ok('listDatasets', {})).toEqual([]);
+
+    const phases = new Set<string>();
+    const r = await core.ok('resumeJob', { id: job?.id ?? '' }, { callId: 'resume-1', onProgress: (p) => void phases.add(p.phase) });
+    expect(r).toMatchObject({ fileCount: 6, totalBytes: 6 * 64 * 1024, local: true, root: expect.stringMatching(/^0x[0-9a-f]{64}$/) });
+    expect(r.warnings.join('\n')).toMatch(/file\(s\) stored by an earlier run were reused/);
+    expect(phases.has('encrypting')).toBe(true);
+    expect(await readFile(r.receiptPath, 'utf8')).toContain(r.root);
+    expect(await core.ok('pendingJobs', {})).toEqual([]);
+    expect((await core.ok('listDatasets', {})).map((d) => d.root)).toEqual([r.root]);
+    expect(await core.call('resumeJob', { id: job?.id ?? '' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  }, 60_000);
+
+  it('resumeJob takes the passphrase from the session: locked, nothing is done', async () => {
+    const { core } = await stoppedJob('jobs-locked');
+    const [job] = await core.ok('pendingJobs', {});
+    await core.ok('lock', {});
+    expect(await core.call('resumeJob', { id: job?.id ?? '' }, { callId: 'resume-locked' })).toMatchObject({ ok: false, error: { code: 'ACCOUNT_LOCKED' } });
+    expect(await core.ok('pendingJobs', {})).toEqual([job]);
+    expect(await core.ok('listDatasets', {})).toEqual([]);
+  }, 60_000);
+
+  it('an id that is not 16 hex digits is refused as INVALID_INPUT before anything runs', async () => {
+    const { core } = await stoppedJob('jobs-bad-input');
+    const jobs = await core.ok('pendingJobs', {});
+    const id = jobs[0]?.id ?? '';
+    for (const bad of [{ id: id.slice(1) }, { id: `${id}0` }, { id: 'ABCDEF0123456789' }, { id: `../${id.slice(3)}` }, { id: 1234 }, {}, { id, extra: true }]) {
+      const o = await core.call('resumeJob', bad as never);
+      expect(o, JSON.stringify(bad)).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    }
+    expect(await core.call('pendingJobs', { all: true } as never)).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    // Nothing was resumed: the same job is still there, no dataset was recorded.
+    expect(await core.ok('pendingJobs', {})).toEqual(jobs);
+    expect(await core.ok('listDatasets', {})).toEqual([]);
+    // An id of the right form that is no job here: NOT_FOUND.
+    expect(await core.call('resumeJob', { id: id === '0123456789abcdef' ? 'fedcba9876543210' : '0123456789abcdef' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   }, 60_000);
 });
 

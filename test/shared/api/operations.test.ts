@@ -41,3 +41,34 @@ describe('co-author, share and consent operations in the contract', () => {
     expect(OPERATIONS.draftStatus.response.safeParse({ ...status, authors: [{ ...author, state: 'probably' }] }).success).toBe(false);
   });
 });
+
+describe('unfinished notarization jobs in the contract', () => {
+  const id = '0123456789abcdef';
+
+  it('resumeJob runs like notarize: progress, cancellable, the notarize result and errors, plus DISK_FULL', () => {
+    expect(OPERATIONS.resumeJob).toMatchObject({ host: 'core', progress: true });
+    expect(OPERATIONS.resumeJob.response).toBe(OPERATIONS.notarize.response);
+    expect([...OPERATIONS.resumeJob.errors].sort()).toEqual([...OPERATIONS.notarize.errors].sort());
+    expect(OPERATIONS.resumeJob.errors).toEqual(expect.arrayContaining(['NOT_FOUND', 'DISK_FULL', 'ACCOUNT_LOCKED', 'CANCELLED']));
+    expect(OPERATIONS.pendingJobs).toMatchObject({ host: 'core', progress: false });
+  });
+
+  it('a job id that is not 16 lowercase hex digits is INVALID_INPUT and the handler never runs', async () => {
+    let ran = false;
+    const h: Partial<Handlers> = { resumeJob: async () => ((ran = true), {}) };
+    for (const bad of [{ id: id.slice(1) }, { id: `${id}0` }, { id: 'ABCDEF0123456789' }, { id: '0123456789abcdeg' }, { id: 12345678 }, {}, { id, passphrase: 'sneaked in here' }, 'string', null]) {
+      expect(await dispatch('resumeJob', bad, h), JSON.stringify(bad)).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    }
+    expect(ran).toBe(false);
+    expect(OPERATIONS.resumeJob.request.parse({ id })).toEqual({ id });
+  });
+
+  it('pendingJobs answers id and last write (unix seconds) only: the journal path never crosses', async () => {
+    const h: Partial<Handlers> = { pendingJobs: async () => [{ id, file: '/data/jobs/0123456789abcdef.journal', updatedAt: 1_764_470_000 }] };
+    expect(await dispatch('pendingJobs', {}, h)).toEqual({ ok: true, value: [{ id, updatedAt: 1_764_470_000 }] });
+    for (const wrong of [[{ id: 'nope', updatedAt: 1 }], [{ id, updatedAt: 1.5 }], [{ id, updatedAt: -1 }], [{ id }]]) {
+      const bad: Partial<Handlers> = { pendingJobs: async () => wrong };
+      expect(await dispatch('pendingJobs', {}, bad)).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+    }
+  });
+});
