@@ -86,7 +86,7 @@ export function registerIpfsCommands(program: Command, run: Run): void {
         printResult(g.json === true, result, () =>
           [
             `Deleted ${result.removedBlocks} unpinned block${result.removedBlocks === 1 ? '' : 's'} (${mb(result.removedBytes)}); kept ${result.pinnedBlocks} pinned.`,
-            ...(result.recentBlocks === 0 ? [] : [`Kept ${result.recentBlocks} unpinned block${result.recentBlocks === 1 ? '' : 's'} written in the last ${grace} s (--grace 0 deletes them too).`]),
+            ...(result.keptBlocks === 0 ? [] : [`Kept ${result.keptBlocks} unpinned block${result.keptBlocks === 1 ? '' : 's'} written in the last ${grace} s or awaiting their pin (--grace 0 deletes the former).`]),
           ].join('\n'),
         );
       });

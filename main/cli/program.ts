@@ -16,6 +16,7 @@ import { progressPrinter } from './progress.ts';
 import { formatVerifyReport } from './verify-report.ts';
 import { registerCoauthorCommands } from './coauthor.ts';
 import { registerIpfsCommands } from './ipfs-commands.ts';
+import { addReceiptExtractCommand } from './receipt-commands.ts';
 import { feeConfirmation, registerChainCommands } from './chain-commands.ts';
 import { registerSettingsCommands, warnAboutManagedSettings } from './settings-commands.ts';
 import { registerAccountCommands } from './account-commands.ts';
@@ -266,18 +267,21 @@ export function buildProgram(): Command {
       });
     });
 
-  program
+  const receipt = program
     .command('receipt')
-    .description('write the latest receipt of a dataset from the local ledger (e.g. when the original copy was lost)')
+    .description('write the latest receipt of a dataset from the local ledger (e.g. when the original copy was lost); `receipt extract`: an excerpt for chosen files')
     .argument('<dataset>', 'dataset id or Merkle root')
-    .requiredOption('-o, --out <file>', 'where to write it')
+    // Not requiredOption: commander would demand it of `receipt extract` too.
+    .option('-o, --out <file>', 'where to write it (required)')
     .action(async (dataset: string, o: Record<string, unknown>, cmd: Command) => {
       await run(cmd, async (n, g) => {
+        if (o['out'] === undefined) throw new NotariumError('INVALID_INPUT', "required option '-o, --out <file>' not specified");
         const r = await n.exportReceipt(dataset, String(o['out']));
         printResult(g.json === true, r, () => `Receipt of ${r.root} written to ${r.path}`);
         return undefined;
       });
     });
+  addReceiptExtractCommand(receipt);
 
   program
     .command('devnet')

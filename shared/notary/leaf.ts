@@ -38,6 +38,14 @@ export function buildDatasetTree(leaves: readonly LeafValue[]): DatasetTree {
   return { root: tree.root, proofs };
 }
 
+/**
+ * The root alone (no proofs), for verifiers: StandardMerkleTree.of(...).root.
+ * @throws Error from the library on malformed values.
+ */
+export function datasetRoot(leaves: readonly LeafValue[]): string {
+  return StandardMerkleTree.of(leaves.map((l) => [...l]), [...LEAF_ENCODING]).root;
+}
+
 /** Leaf hash of one value, as the contract's MerkleProof would see it. */
 export function leafHash(value: LeafValue): string {
   return StandardMerkleTree.of([[...value]], [...LEAF_ENCODING]).root;

@@ -1,13 +1,19 @@
 import { z } from 'zod';
 import { NotariumError } from '../errors.ts';
-import { RECEIPT_FORMAT, RECEIPT_VERSION, receiptSchema, type Receipt } from './schema.ts';
+import {
+  RECEIPT_EXCERPT_KIND,
+  RECEIPT_EXCERPT_VERSION,
+  RECEIPT_FORMAT,
+  RECEIPT_VERSION,
+  receiptExcerptSchema,
+  receiptSchema,
+  type AnyReceipt,
+  type Receipt,
+  type ReceiptExcerpt,
+} from './schema.ts';
 
-/**
- * Parses receipt JSON text.
- * @throws NotariumError('RECEIPT_INVALID') for non-JSON, another format, an unsupported
- *   version (named), or schema violations (listed).
- */
-export function parseReceipt(text: string): Receipt {
+/** Parses JSON and checks it claims to be a receipt; returns the raw object and its version. */
+function readReceiptJson(text: string): { raw: object; version: unknown } {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -17,18 +23,67 @@ export function parseReceipt(text: string): Receipt {
   if (typeof raw !== 'object' || raw === null || (raw as { format?: unknown }).format !== RECEIPT_FORMAT) {
     throw new NotariumError('RECEIPT_INVALID', `This is not a Notarium receipt (expected "format": "${RECEIPT_FORMAT}").`);
   }
-  const version = (raw as { version?: unknown }).version;
-  if (version !== RECEIPT_VERSION) {
-    throw new NotariumError('RECEIPT_INVALID', `Unsupported receipt version ${String(version)}; this Notarium reads version ${RECEIPT_VERSION}.`);
-  }
-  const parsed = receiptSchema.safeParse(raw);
+  return { raw, version: (raw as { version?: unknown }).version };
+}
+
+function validate<T>(schema: z.ZodType<T>, raw: object, what: string): T {
+  const parsed = schema.safeParse(raw);
   if (!parsed.success) {
-    throw new NotariumError('RECEIPT_INVALID', `The receipt is malformed:\n${z.prettifyError(parsed.error)}`);
+    throw new NotariumError('RECEIPT_INVALID', `The ${what} is malformed:\n${z.prettifyError(parsed.error)}`);
   }
   return parsed.data;
 }
 
-/** Serializes a receipt as pretty JSON (2-space indent, trailing newline). */
-export function serializeReceipt(receipt: Receipt): string {
+function unsupported(version: unknown): NotariumError {
+  return new NotariumError('RECEIPT_INVALID', `Unsupported receipt version ${String(version)}; this Notarium reads version ${RECEIPT_VERSION} (full receipt) and ${RECEIPT_EXCERPT_VERSION} (receipt excerpt).`);
+}
+
+/**
+ * Parses the text of a full receipt (version 1).
+ * @throws NotariumError('RECEIPT_INVALID') for non-JSON, another format, a receipt
+ *   excerpt (which lacks the manifest and most files: named as such), an unsupported
+ *   version (named), or schema violations (listed).
+ */
+export function parseReceipt(text: string): Receipt {
+  const { raw, version } = readReceiptJson(text);
+  if (version === RECEIPT_EXCERPT_VERSION) {
+    throw new NotariumError('RECEIPT_INVALID', 'This is a receipt excerpt: it proves single files but holds neither the manifest nor the other files. Give the full receipt of the dataset.');
+  }
+  if (version !== RECEIPT_VERSION) throw unsupported(version);
+  return validate(receiptSchema, raw, 'receipt');
+}
+
+/**
+ * Parses the text of a receipt excerpt (version 2, kind "excerpt"; docs/RECEIPT.md §6).
+ * @throws NotariumError('RECEIPT_INVALID') for non-JSON, another format, a version or
+ *   kind other than the excerpt's, or schema violations (listed).
+ */
+export function parseReceiptExcerpt(text: string): ReceiptExcerpt {
+  const { raw, version } = readReceiptJson(text);
+  if (version !== RECEIPT_EXCERPT_VERSION || (raw as { kind?: unknown }).kind !== RECEIPT_EXCERPT_KIND) {
+    throw new NotariumError('RECEIPT_INVALID', `This is not a receipt excerpt (expected "version": ${RECEIPT_EXCERPT_VERSION}, "kind": "${RECEIPT_EXCERPT_KIND}").`);
+  }
+  return validate(receiptExcerptSchema, raw, 'receipt excerpt');
+}
+
+/**
+ * Parses a full receipt (version 1) or a receipt excerpt (version 2): what a verifier
+ * accepts. Tell them apart with `isReceiptExcerpt`.
+ * @throws NotariumError('RECEIPT_INVALID') as parseReceipt and parseReceiptExcerpt.
+ */
+export function parseAnyReceipt(text: string): AnyReceipt {
+  const { raw, version } = readReceiptJson(text);
+  if (version === RECEIPT_VERSION) return validate(receiptSchema, raw, 'receipt');
+  if (version === RECEIPT_EXCERPT_VERSION) {
+    if ((raw as { kind?: unknown }).kind !== RECEIPT_EXCERPT_KIND) {
+      throw new NotariumError('RECEIPT_INVALID', `Unknown receipt kind ${JSON.stringify((raw as { kind?: unknown }).kind)} in a version ${RECEIPT_EXCERPT_VERSION} receipt; this Notarium reads "${RECEIPT_EXCERPT_KIND}".`);
+    }
+    return validate(receiptExcerptSchema, raw, 'receipt excerpt');
+  }
+  throw unsupported(version);
+}
+
+/** Serializes a receipt or an excerpt as pretty JSON (2-space indent, trailing newline). */
+export function serializeReceipt(receipt: AnyReceipt): string {
   return `${JSON.stringify(receipt, null, 2)}\n`;
 }

@@ -1,13 +1,15 @@
 /**
- * Offline receipt verification: everything except the chain (docs/RECEIPT.md §Verification).
- * Pure: the caller hashes the files (streaming, in main/core) and checks the chain.
+ * Offline receipt verification: everything except the chain (docs/RECEIPT.md §3), for a
+ * full receipt or a receipt excerpt (§6: no manifest, so steps 2 and the whole-tree root
+ * are reported as not included). Pure: the caller hashes the files (streaming, in
+ * main/core) and checks the chain.
  */
 import { TypedDataEncoder, recoverAddress, getAddress } from 'ethers';
 import { NOTARIZATION_TYPES, notaryDomain, type NotarizationMessage } from '../notary/typed-data.ts';
-import { buildDatasetTree, verifyLeafProof } from '../notary/leaf.ts';
 import { manifestDigest, parseManifest, type Manifest } from '../notary/manifest.ts';
 import { PUBLIC_SALT } from '../notary/leaf.ts';
-import type { Receipt } from './schema.ts';
+import { datasetRoot, verifyLeafProof } from '../notary/leaf.ts';
+import { isReceiptExcerpt, type AnyReceipt, type Receipt, type ReceiptFile, type ReceiptStatement } from './schema.ts';
 
 export type CheckStatus = 'pass' | 'fail' | 'skipped';
 
@@ -48,8 +50,11 @@ export interface AuthorVerdict {
 
 export interface OfflineVerdict {
   receipt: { manifest: Check; root: Check };
-  /** Values recomputed from the receipt's own data, to compare by hand (RECEIPT.md §4). */
-  computed: { manifestDigest: string; root: string | null };
+  /**
+   * Values recomputed from the receipt's own data, to compare by hand (RECEIPT.md §4);
+   * null when not computed (an excerpt has no manifest; an invalid manifest gives no root).
+   */
+  computed: { manifestDigest: string | null; root: string | null };
   authors: AuthorVerdict[];
   files: FileVerdict[];
   /** The typed-data message all authors signed. */
@@ -58,8 +63,8 @@ export interface OfflineVerdict {
   digest: string;
 }
 
-/** The EIP-712 message of a receipt. */
-export function receiptMessage(receipt: Receipt): NotarizationMessage {
+/** The EIP-712 message of a receipt (or excerpt). */
+export function receiptMessage(receipt: ReceiptStatement): NotarizationMessage {
   return {
     root: receipt.root,
     manifestDigest: receipt.manifestDigest,
@@ -70,7 +75,7 @@ export function receiptMessage(receipt: Receipt): NotarizationMessage {
 }
 
 /** EIP-712 digest (https://eips.ethereum.org/EIPS/eip-712) the receipt's authors signed. */
-export function receiptDigest(receipt: Receipt): string {
+export function receiptDigest(receipt: ReceiptStatement): string {
   return TypedDataEncoder.hash(notaryDomain(BigInt(receipt.network.chainId), receipt.contract), NOTARIZATION_TYPES, receiptMessage(receipt));
 }
 
@@ -78,8 +83,7 @@ const pass = (message: string): Check => ({ status: 'pass', message });
 const fail = (code: string, message: string): Check => ({ status: 'fail', code, message });
 const skipped = (message: string): Check => ({ status: 'skipped', message });
 
-function checkManifest(receipt: Receipt): { check: Check; manifest?: Manifest } {
-  const digest = manifestDigest(receipt.manifest);
+function checkManifest(receipt: Receipt, digest: string): { check: Check; manifest?: Manifest } {
   if (digest !== receipt.manifestDigest) {
     return { check: fail('RECEIPT_INVALID', `The embedded manifest hashes to ${digest}, not to the signed manifest digest ${receipt.manifestDigest}.`) };
   }
@@ -109,7 +113,9 @@ function checkManifest(receipt: Receipt): { check: Check; manifest?: Manifest } 
 /**
  * Verifies a receipt against the files the verifier holds, without any network:
  * manifest digest and consistency, Merkle root recomputation, each file's content and
- * Merkle proof, and each author's EIP-712 ECDSA signature.
+ * Merkle proof, and each author's EIP-712 ECDSA signature. For an excerpt the manifest
+ * and root checks are 'skipped' (not included in it): every other check is the same, and
+ * the files of the dataset it does not list are neither missing nor outside the dataset.
  *
  * @param observed the files to check, with their SHA-256 computed by the caller.
  * @param matchBy 'path': `observed[].path` is relative to the dataset folder; receipt
@@ -119,15 +125,24 @@ function checkManifest(receipt: Receipt): { check: Check; manifest?: Manifest } 
  *   whole dataset, else a prefix ending in '/'), and `observed[].path` already carries it.
  * Never throws for verification failures; they are reported as checks.
  */
-export function verifyReceiptOffline(receipt: Receipt, observed: readonly ObservedFile[], matchBy: 'path' | 'content', scope = ''): OfflineVerdict {
-  const { check: manifestCheck, manifest } = checkManifest(receipt);
+export function verifyReceiptOffline(receipt: AnyReceipt, observed: readonly ObservedFile[], matchBy: 'path' | 'content', scope = ''): OfflineVerdict {
+  const excerpt = isReceiptExcerpt(receipt);
+  let computedDigest: string | null = null;
+  let manifestCheck = skipped('Not included in this excerpt: the manifest digest is signed and anchored, but only the full receipt shows the manifest it is the digest of.');
+  let manifest: Manifest | undefined;
+  if (!isReceiptExcerpt(receipt)) {
+    computedDigest = manifestDigest(receipt.manifest);
+    ({ check: manifestCheck, manifest } = checkManifest(receipt, computedDigest));
+  }
 
   let rootCheck: Check;
   let computedRoot: string | null = null;
-  if (manifest === undefined) {
+  if (excerpt) {
+    rootCheck = skipped(`Not included in this excerpt: the root is not recomputed from all files (the excerpt lists ${receipt.files.length}); each file's proof is checked against it instead.`);
+  } else if (manifest === undefined) {
     rootCheck = skipped('The Merkle root was not recomputed: the manifest is invalid.');
   } else {
-    const { root } = buildDatasetTree(manifest.files.map((f) => [f.salt, f.sha256]));
+    const root = datasetRoot(manifest.files.map((f) => [f.salt, f.sha256]));
     computedRoot = root;
     rootCheck = root === receipt.root
       ? pass(`All ${manifest.files.length} files together give the anchored Merkle root.`)
@@ -155,8 +170,8 @@ export function verifyReceiptOffline(receipt: Receipt, observed: readonly Observ
     };
   });
 
-  const byPath = new Map(receipt.files.map((f) => [f.path, f]));
-  const byHash = new Map<string, (typeof receipt.files)[number]>();
+  const byPath = new Map<string, ReceiptFile>(receipt.files.map((f) => [f.path, f]));
+  const byHash = new Map<string, ReceiptFile>();
   for (const f of receipt.files) if (!byHash.has(f.sha256)) byHash.set(f.sha256, f);
 
   const files: FileVerdict[] = [];
@@ -169,8 +184,8 @@ export function verifyReceiptOffline(receipt: Receipt, observed: readonly Observ
         status: matchBy === 'path' ? 'unlisted' : 'fail',
         observedSha256: o.sha256,
         content: matchBy === 'path'
-          ? skipped('This file is not part of the notarized dataset.')
-          : fail('HASH_MISMATCH', 'No file with this content is in the receipt.'),
+          ? skipped(excerpt ? 'This file is not in this receipt excerpt.' : 'This file is not part of the notarized dataset.')
+          : fail('HASH_MISMATCH', excerpt ? 'No file with this content is in this receipt excerpt.' : 'No file with this content is in the receipt.'),
         proof: skipped('No proof: the file is not in the receipt.'),
       });
       continue;
@@ -200,5 +215,12 @@ export function verifyReceiptOffline(receipt: Receipt, observed: readonly Observ
     }
   }
 
-  return { receipt: { manifest: manifestCheck, root: rootCheck }, computed: { manifestDigest: manifestDigest(receipt.manifest), root: computedRoot }, authors, files, message, digest };
+  return {
+    receipt: { manifest: manifestCheck, root: rootCheck },
+    computed: { manifestDigest: computedDigest, root: computedRoot },
+    authors,
+    files,
+    message,
+    digest,
+  };
 }

@@ -1,8 +1,8 @@
 /**
- * `notarium car export|import` and `notarium ipfs serve` as a user runs them (child
- * processes, two data folders): a CAR moves a pinned object from one folder to the
- * other, bad input exits 2 with a stable code, and `ipfs serve` prints its 127.0.0.1
- * address and stops cleanly on SIGINT.
+ * `notarium car export|import`, `notarium ipfs serve` and `notarium ipfs gc` as a user
+ * runs them (child processes, two data folders): a CAR moves a pinned object from one
+ * folder to the other, bad input exits 2 with a stable code, `ipfs serve` prints its
+ * 127.0.0.1 address and stops cleanly on SIGINT, and `ipfs gc` removes only unpinned blocks.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
@@ -87,5 +87,36 @@ describe('notarium car / ipfs commands', () => {
     const exit = new Promise<number | null>((resolve) => child.once('exit', resolve));
     child.kill('SIGINT');
     expect(await exit).toBe(0);
+  });
+
+  it('ipfs gc deletes unpinned blocks, keeps every pinned one, and exits 2 for a bad --grace', async () => {
+    const { CID } = await import('multiformats/cid');
+    let node = await HeliaBackend.open(path.join(siteA, 'ipfs'));
+    let junk: string;
+    try {
+      await node.pin(CID.parse(cid));
+      junk = (await node.addBytes(randomBytes(1_500_000))).cid.toString();
+    } finally {
+      await node.stop();
+    }
+    const bad = run(siteA, ['--json', 'ipfs', 'gc', '--grace', 'soon']);
+    expect(bad.status).toBe(2);
+    expect(bad.json()).toMatchObject({ error: { code: 'INVALID_INPUT' } });
+
+    const kept = run(siteA, ['--json', 'ipfs', 'gc']);
+    expect(kept.status).toBe(0);
+    expect(kept.json()).toMatchObject({ removedBlocks: 0, keptBlocks: 3 });
+    const gc = run(siteA, ['--json', 'ipfs', 'gc', '--grace', '0']);
+    expect(gc.status).toBe(0);
+    expect(gc.json()).toMatchObject({ removedBlocks: 3, pinnedBlocks: 4, keptBlocks: 0 });
+    node = await HeliaBackend.open(path.join(siteA, 'ipfs'));
+    try {
+      expect(await node.has(CID.parse(junk))).toBe(false);
+      const parts: Uint8Array[] = [];
+      for await (const part of node.cat(CID.parse(cid))) parts.push(part);
+      expect(Buffer.concat(parts).length).toBe(1_200_000);
+    } finally {
+      await node.stop();
+    }
   });
 });

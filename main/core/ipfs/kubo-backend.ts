@@ -26,7 +26,7 @@ import { multiaddr } from '@multiformats/multiaddr';
 import { NotariumError } from '../../../shared/errors.ts';
 import type { AddOptions, AddResult, CarImportOptions, CarImportResult, CatOptions, GetBlockOptions, IpfsBackend, PinOptions } from './backend.ts';
 import { readVerifiedCar } from './car-import.ts';
-import type { GcResult } from './gc.ts';
+import type { GcOptions, GcResult } from './gc.ts';
 import { hashAlong } from './hash-along.ts';
 import { kuboStatus, toKuboError } from './kubo-errors.ts';
 import { UNIXFS_V1_2025, type UnixfsProfile } from './profile.ts';
@@ -294,7 +294,7 @@ export class KuboBackend implements IpfsBackend {
    * users' data); `ipfs repo gc` there keeps every pin Notarium made.
    * @throws NotariumError('INVALID_INPUT') always.
    */
-  async gc(): Promise<GcResult> {
+  async gc(_options?: GcOptions): Promise<GcResult> {
     this.#assertRunning();
     throw new NotariumError('INVALID_INPUT', 'The IPFS backend is a Kubo daemon, which manages its own storage: run `ipfs repo gc` on it (it keeps every pin Notarium made).');
   }

@@ -5,11 +5,11 @@
 import { createHash } from 'node:crypto';
 import { lstat, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseReceipt, verifyReceiptOffline, type AuthorVerdict, type Check, type FileVerdict, type ObservedFile } from '../../../shared/receipt/index.ts';
-import type { Receipt } from '../../../shared/receipt/schema.ts';
+import { isReceiptExcerpt, parseAnyReceipt, verifyReceiptOffline, type AuthorVerdict, type Check, type FileVerdict, type ObservedFile } from '../../../shared/receipt/index.ts';
+import type { ReceiptStatement } from '../../../shared/receipt/schema.ts';
 import { NotariumError } from '../../../shared/errors.ts';
 import { collectInputs } from './inputs.ts';
-import { sha256File } from './hash.ts';
+import { sha256Files, type FileDigest } from './hash.ts';
 import { ProgressMeter, type Progress } from './progress.ts';
 
 /** Result of the on-chain part of verification. */
@@ -23,13 +23,13 @@ export interface ChainCheck {
 
 /** Port to the chain: checks a receipt's anchor (RECEIPT.md §3 steps 6–7). Never throws for a failed check. */
 export interface ChainVerifier {
-  verifyAnchor(receipt: Receipt): Promise<ChainCheck>;
+  verifyAnchor(receipt: ReceiptStatement): Promise<ChainCheck>;
   /**
    * ERC-1271 (https://eips.ethereum.org/EIPS/eip-1271): true when `author` is a contract
    * whose `isValidSignature(digest, signature)` returned the magic value at the anchoring
    * block. False for an EOA or a rejected signature.
    */
-  isValidContractSignature(receipt: Receipt, author: string, digest: string, signature: string): Promise<boolean>;
+  isValidContractSignature(receipt: ReceiptStatement, author: string, digest: string, signature: string): Promise<boolean>;
 }
 
 export interface VerifyReport {
@@ -42,6 +42,8 @@ export interface VerifyReport {
   summary: string;
   receipt: {
     path: string;
+    /** 'excerpt': a receipt excerpt (docs/RECEIPT.md §6), without the manifest. */
+    kind: 'full' | 'excerpt';
     /** SHA-256 of the receipt file's bytes (names the receipt in printed reports). */
     sha256: string;
     title: string;
@@ -61,7 +63,7 @@ export interface VerifyReport {
   /** EIP-712 digest the authors signed. */
   digest: string;
   /** Manifest digest and Merkle root recomputed from the receipt (compare with receipt.manifestDigest / root). */
-  computed: { manifestDigest: string; root: string | null };
+  computed: { manifestDigest: string | null; root: string | null };
 }
 
 export interface VerifyOptions {
@@ -105,18 +107,21 @@ export async function verifyFiles(opts: VerifyOptions): Promise<VerifyReport> {
     const code = (e as NodeJS.ErrnoException).code;
     throw new NotariumError(code === 'EISDIR' ? 'INVALID_INPUT' : 'NOT_FOUND', code === 'EISDIR' ? `--receipt ${receiptPath} is a folder: give the receipt's JSON file.` : `Receipt not found: ${receiptPath}`, { cause: e });
   });
-  const receipt = parseReceipt(receiptBytes.toString('utf8'));
+  const receipt = parseAnyReceipt(receiptBytes.toString('utf8'));
+
+  // The anchor check needs only the receipt: it runs (RPC round trips, or the embedded
+  // devnet starting) while the files are hashed. Settled here, so a rejection waits for its turn.
+  const chainCheck = opts.offline || opts.chain === null
+    ? null
+    : opts.chain.verifyAnchor(receipt).then((value) => ({ value }), (error: unknown) => ({ error }));
 
   const single = opts.inputs.length === 1 ? await lstat(path.resolve(cwd, opts.inputs[0] as string)).catch(() => null) : null;
   const matchBy = single?.isDirectory() === true ? 'path' : 'content';
   const collected = await collectInputs(opts.inputs, cwd);
   const meter = new ProgressMeter('verifying', collected.files.length, collected.totalBytes, opts.onProgress);
-  const observed: ObservedFile[] = [];
-  for (const f of collected.files) {
-    const { sha256, size } = await sha256File(f.absPath, (n) => meter.bytes(n));
-    observed.push({ path: f.path, sha256, size });
-    meter.fileDone();
-  }
+  // Files hashed concurrently: a dataset of many small files is bound by syscall latency.
+  const digests = await sha256Files(collected.files, { onBytes: (n) => meter.bytes(n), onFileDone: () => meter.fileDone() });
+  const observed: ObservedFile[] = collected.files.map((f, i) => ({ path: f.path, ...(digests[i] as FileDigest) }));
 
   const scope = matchBy === 'path' ? subfolderScope(observed, receipt.files.map((f) => f.path)) : '';
   const scoped = scope === '' ? observed : observed.map((o) => ({ ...o, path: `${scope}${o.path}` }));
@@ -127,7 +132,9 @@ export async function verifyFiles(opts: VerifyOptions): Promise<VerifyReport> {
   } else if (opts.chain === null) {
     chain = { check: { status: 'fail', code: 'CHAIN_FAILED', message: `No RPC endpoint for chain ${receipt.network.chainId} (${receipt.network.name}); pass --rpc <url>, or --offline.` }, supersededBy: null, unreachable: true };
   } else {
-    chain = await opts.chain.verifyAnchor(receipt);
+    const settled = await (chainCheck as Promise<{ value: ChainCheck } | { error: unknown }>);
+    if ('error' in settled) throw settled.error;
+    chain = settled.value;
   }
 
   // A signature that is not an ECDSA signature by its author can only be a contract
@@ -187,6 +194,7 @@ export async function verifyFiles(opts: VerifyOptions): Promise<VerifyReport> {
     summary,
     receipt: {
       path: receiptPath,
+      kind: isReceiptExcerpt(receipt) ? 'excerpt' : 'full',
       sha256: `0x${createHash('sha256').update(receiptBytes).digest('hex')}`,
       title: receipt.title,
       root: receipt.root,

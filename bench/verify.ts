@@ -1,0 +1,157 @@
+/**
+ * bench/verify: `notarium verify` (the service's verify: re-hash every local file, check
+ * the receipt offline, then the anchor on the chain) against Node's own SHA-256 of the same
+ * files (createHash over a createReadStream per file, one file after the other), same run.
+ *
+ *   node bench/verify.ts [--case mixed|4gib|small] [--quick] [--files N] [--size BYTES]
+ *                        [--reuse DIR] [--rounds N] [--profile DIR]
+ *
+ * Cases are bench/notarize's (see there); the dataset is generated and notarized on the
+ * embedded devnet first, unless --reuse DIR names a folder left by
+ * `node bench/notarize.ts --keep DIR` (then DIR is kept). Each round runs Node's SHA-256,
+ * then our verify, then our verify --offline, each in a fresh process, on a warm page cache (the files were just
+ * written or read); the best of --rounds (default 2) is reported.
+ *
+ * Prints one JSON line (human notes go to stderr):
+ *   {"bench":"verify","case","files","bytes","seconds","mbPerSec","nodeSha256Seconds",
+ *    "nodeSha256MbPerSec","ratio","offlineSeconds","offlineRatio","cliSeconds","peakRssMiB","loadAvg1"}
+ * seconds: the verify call alone (receipt read, hashing, offline checks, chain check on the
+ * embedded devnet); offlineSeconds: the same with --offline (no chain: the local work alone);
+ * cliSeconds: `notarium verify` as a user runs it, process start and devnet start included.
+ * ratio = mbPerSec / nodeSha256MbPerSec (issue bar: >= 0.8); offlineRatio the same for --offline.
+ * peakRssMiB: peak resident memory of the (online) verifying process.
+ * --profile DIR: the verifying process runs under `node --cpu-prof --cpu-prof-dir DIR`.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { caseFiles, generateDataset, notarizeInChild, parseCaseOptions, type KeptRun } from './notarize.ts';
+
+const SELF = fileURLToPath(import.meta.url);
+const CLI = path.resolve(path.dirname(SELF), '../main/cli/notarium.mjs');
+
+interface Timed {
+  seconds: number;
+  /** Bytes hashed (baseline) or files that passed (verify). */
+  count: number;
+  maxRssKiB: number;
+}
+
+function runChild(args: string[], nodeFlags: string[] = []): Timed {
+  const child = spawnSync(process.execPath, ['--max-semi-space-size=1', ...nodeFlags, SELF, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
+  if (child.status !== 0) throw new Error(`${args[0]} child failed (${child.status})`);
+  return JSON.parse(child.stdout.trim().split('\n').at(-1) as string) as Timed;
+}
+
+/** The baseline: every regular file under `root`, one after the other, as a plain Node script would. */
+async function nodeSha256Child(root: string): Promise<Timed> {
+  const t0 = performance.now();
+  let bytes = 0;
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  for (const e of entries) {
+    if (!e.isFile()) continue;
+    const hash = createHash('sha256');
+    for await (const chunk of createReadStream(path.join(e.parentPath, e.name)) as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      bytes += chunk.length;
+    }
+    hash.digest();
+  }
+  return { seconds: (performance.now() - t0) / 1000, count: bytes, maxRssKiB: process.resourceUsage().maxRSS };
+}
+
+async function verifyChild(dataDir: string, root: string, receiptPath: string, offline: boolean): Promise<Timed> {
+  const { Notarium } = await import('../main/core/notarium.ts');
+  const n = await Notarium.open({ dataDir });
+  try {
+    const t0 = performance.now();
+    const report = await n.verify({ inputs: [root], receipt: receiptPath, offline });
+    const seconds = (performance.now() - t0) / 1000;
+    if (!report.ok) throw new Error(`verify failed: ${report.summary}`);
+    return { seconds, count: report.files.filter((f) => f.status === 'pass').length, maxRssKiB: process.resourceUsage().maxRSS };
+  } finally {
+    await n.close();
+  }
+}
+
+function cliSeconds(kept: KeptRun): number {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [CLI, '--data-dir', kept.dataDir, 'verify', kept.dataset.root, '--receipt', kept.receiptPath], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const seconds = (performance.now() - t0) / 1000;
+  if (r.status !== 0) throw new Error(`notarium verify exited ${r.status}: ${r.stderr.toString()}`);
+  return seconds;
+}
+
+async function main(): Promise<void> {
+  const o = parseCaseOptions(process.argv.slice(2), { reuse: { type: 'string' }, rounds: { type: 'string' }, profile: { type: 'string' } });
+  const reuse = o.values['reuse'] as string | undefined;
+  const rounds = Number(o.values['rounds'] ?? 2);
+  const profile = o.values['profile'] as string | undefined;
+  if (profile !== undefined) await mkdir(path.resolve(profile), { recursive: true });
+  const work = reuse === undefined ? await mkdtemp(path.join(process.env['BENCH_DIR'] ?? os.tmpdir(), 'notarium-bench-')) : path.resolve(reuse);
+  try {
+    let kept: KeptRun;
+    if (reuse !== undefined) {
+      kept = JSON.parse(await readFile(path.join(work, 'bench-meta.json'), 'utf8')) as KeptRun;
+    } else {
+      process.stderr.write(`generating the ${o.caseName} dataset in ${work}…\n`);
+      const dataset = await generateDataset(o.caseName, path.join(work, 'dataset'), caseFiles(o.caseName, o));
+      process.stderr.write(`${dataset.files.length} files; notarizing…\n`);
+      const dataDir = path.join(work, 'data');
+      const r = notarizeInChild(dataDir, dataset.root);
+      kept = { caseName: o.caseName, dataset, dataDir, receiptPath: r.receiptPath, recipient: r.recipient };
+    }
+    const { dataset } = kept;
+    let node: Timed | undefined;
+    let ours: Timed | undefined;
+    let offline: Timed | undefined;
+    for (let i = 0; i < rounds; i++) {
+      const n = runChild(['--node-sha256', dataset.root]);
+      if (n.count !== dataset.bytes) throw new Error(`baseline hashed ${n.count} bytes, expected ${dataset.bytes}`);
+      const v = runChild(['--verify', kept.dataDir, dataset.root, kept.receiptPath], profile === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', path.resolve(profile)]);
+      if (v.count !== dataset.files.length) throw new Error(`verify passed ${v.count} files, expected ${dataset.files.length}`);
+      const off = runChild(['--verify', kept.dataDir, dataset.root, kept.receiptPath, 'offline']);
+      process.stderr.write(`round ${i + 1}: node sha256 ${n.seconds.toFixed(2)} s, verify ${v.seconds.toFixed(2)} s, verify --offline ${off.seconds.toFixed(2)} s\n`);
+      if (node === undefined || n.seconds < node.seconds) node = n;
+      if (ours === undefined || v.seconds < ours.seconds) ours = v;
+      if (offline === undefined || off.seconds < offline.seconds) offline = off;
+    }
+    if (node === undefined || ours === undefined || offline === undefined) throw new Error('--rounds must be at least 1');
+    const cli = cliSeconds(kept);
+    const mbPerSec = dataset.bytes / 1e6 / ours.seconds;
+    const nodeMbPerSec = dataset.bytes / 1e6 / node.seconds;
+    const r3 = (x: number): number => Number(x.toFixed(3));
+    const row = {
+      bench: 'verify',
+      case: kept.caseName,
+      files: dataset.files.length,
+      bytes: dataset.bytes,
+      seconds: r3(ours.seconds),
+      mbPerSec: r3(mbPerSec),
+      nodeSha256Seconds: r3(node.seconds),
+      nodeSha256MbPerSec: r3(nodeMbPerSec),
+      ratio: r3(mbPerSec / nodeMbPerSec),
+      offlineSeconds: r3(offline.seconds),
+      offlineRatio: r3(node.seconds / offline.seconds),
+      cliSeconds: r3(cli),
+      peakRssMiB: r3(ours.maxRssKiB / 1024),
+      loadAvg1: r3(os.loadavg()[0] ?? 0),
+    };
+    process.stdout.write(`${JSON.stringify(row)}\n`);
+  } finally {
+    if (reuse === undefined) await rm(work, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.main) {
+  const [mode, ...args] = process.argv.slice(2);
+  let out: Timed | undefined;
+  if (mode === '--node-sha256') out = await nodeSha256Child(args[0] as string);
+  else if (mode === '--verify') out = await verifyChild(args[0] as string, args[1] as string, args[2] as string, args[3] === 'offline');
+  else await main();
+  if (out !== undefined) process.stdout.write(`${JSON.stringify(out)}\n`);
+}

@@ -1,0 +1,142 @@
+/**
+ * verifyFiles on datasets of many files, against receipts built and signed here (offline
+ * checks only; the chain part is covered by test/integration): files are hashed
+ * concurrently, so every verdict must still belong to its own file.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Wallet } from 'ethers';
+import { verifyFiles } from '../../../main/core/notary/verify.ts';
+import type { Progress } from '../../../main/core/notary/progress.ts';
+import { READ_CHUNK_BYTES } from '../../../main/core/notary/hash.ts';
+import {
+  buildDatasetTree,
+  canonicalManifest,
+  manifestDigest,
+  MANIFEST_FORMAT,
+  MANIFEST_LEAF_ENCODING,
+  MANIFEST_PROFILE,
+  MANIFEST_VERSION,
+  sortFiles,
+  ZERO_BYTES32,
+  type Manifest,
+} from '../../../shared/notary/index.ts';
+import { receiptDigest, RECEIPT_FORMAT, RECEIPT_VERSION, type Receipt } from '../../../shared/receipt/index.ts';
+import { tempDir } from '../../helpers/tmp.ts';
+
+const sha256Hex = (b: Buffer): string => `0x${createHash('sha256').update(b).digest('hex')}`;
+const randomHex32 = (): string => `0x${randomBytes(32).toString('hex')}`;
+const FAKE_CID = `b${'a'.repeat(58)}`;
+
+/** A receipt for `files` (dataset paths and bytes), signed by a fresh key, as notarize would write it. */
+async function signedReceipt(files: { path: string; data: Buffer }[]): Promise<Receipt> {
+  const author = Wallet.createRandom();
+  const manifest: Manifest = {
+    format: MANIFEST_FORMAT,
+    version: MANIFEST_VERSION,
+    title: 'many files',
+    authors: [{ address: author.address }],
+    createdAt: 1_760_000_000,
+    public: false,
+    leafEncoding: MANIFEST_LEAF_ENCODING,
+    profile: MANIFEST_PROFILE,
+    files: sortFiles(files).map((f) => ({ path: f.path, size: f.data.length, sha256: sha256Hex(f.data), salt: randomHex32(), headerCid: FAKE_CID, payloadCid: FAKE_CID })),
+  };
+  const text = canonicalManifest(manifest);
+  const { root, proofs } = buildDatasetTree(manifest.files.map((f) => [f.salt, f.sha256]));
+  const receipt: Receipt = {
+    format: RECEIPT_FORMAT,
+    version: RECEIPT_VERSION,
+    network: { name: 'devnet', chainId: '31337', local: true },
+    contract: Wallet.createRandom().address,
+    root,
+    title: manifest.title,
+    authors: [{ address: author.address, signature: '0x00' }],
+    supersedes: ZERO_BYTES32,
+    manifestDigest: manifestDigest(text),
+    manifest: text,
+    storage: { manifestHeaderCid: FAKE_CID, manifestPayloadCid: FAKE_CID },
+    anchor: { txHash: randomHex32(), blockNumber: 1, blockHash: randomHex32(), blockTime: 1_760_000_100, submitter: author.address },
+    files: manifest.files.map((f, i) => ({ path: f.path, size: f.size, sha256: f.sha256, salt: f.salt, proof: proofs[i] as string[] })),
+  };
+  (receipt.authors[0] as { signature: string }).signature = author.signingKey.sign(receiptDigest(receipt)).serialized;
+  return receipt;
+}
+
+describe('verifyFiles on many files', () => {
+  let tmp: Awaited<ReturnType<typeof tempDir>>;
+  let folder: string;
+  let receiptPath: string;
+  const files: { path: string; data: Buffer }[] = [];
+
+  beforeAll(async () => {
+    tmp = await tempDir();
+    folder = path.join(tmp.dir, 'dataset');
+    for (let i = 0; i < 240; i++) {
+      // Mostly small files in sub-folders, a few larger than one read chunk so they finish last.
+      const data = randomBytes(i % 40 === 0 ? READ_CHUNK_BYTES + 1000 * i : 50 + i * 3);
+      files.push({ path: `d${i % 4}/f${String(i).padStart(3, '0')}.bin`, data });
+    }
+    for (const f of files) {
+      await mkdir(path.dirname(path.join(folder, f.path)), { recursive: true });
+      await writeFile(path.join(folder, f.path), f.data);
+    }
+    receiptPath = path.join(tmp.dir, 'receipt.json');
+    await writeFile(receiptPath, JSON.stringify(await signedReceipt(files)));
+  });
+
+  afterAll(async () => {
+    await tmp.cleanup();
+  });
+
+  it('passes every file of an untouched folder, each verdict carrying its own file hash', async () => {
+    const report = await verifyFiles({ inputs: [folder], receiptPath, offline: true, chain: null });
+    expect(report.ok).toBe(true);
+    expect(report.files).toHaveLength(files.length);
+    const expected = new Map(files.map((f) => [f.path, sha256Hex(f.data)]));
+    for (const v of report.files) {
+      expect(v.status).toBe('pass');
+      expect(v.observedSha256).toBe(expected.get(v.path));
+    }
+  });
+
+  it('fails exactly the tampered file among many with HASH_MISMATCH', async () => {
+    const victim = files[37] as { path: string; data: Buffer };
+    const altered = Buffer.from(victim.data);
+    altered[0] = (altered[0] as number) ^ 1;
+    await writeFile(path.join(folder, victim.path), altered);
+    try {
+      const report = await verifyFiles({ inputs: [folder], receiptPath, offline: true, chain: null });
+      expect(report.ok).toBe(false);
+      const failed = report.files.filter((f) => f.status !== 'pass');
+      expect(failed.map((f) => [f.path, f.content.code, f.observedSha256])).toEqual([[victim.path, 'HASH_MISMATCH', sha256Hex(altered)]]);
+    } finally {
+      await writeFile(path.join(folder, victim.path), victim.data);
+    }
+  });
+
+  it('matches single files by content whatever their names', async () => {
+    const picked = [files[0], files[5], files[80]] as { path: string; data: Buffer }[];
+    const loose = path.join(tmp.dir, 'loose');
+    await mkdir(loose);
+    const inputs: string[] = [];
+    for (const [i, f] of picked.entries()) {
+      inputs.push(path.join(loose, `renamed-${i}.bin`));
+      await writeFile(inputs[i] as string, f.data);
+    }
+    const report = await verifyFiles({ inputs, receiptPath, offline: true, chain: null });
+    expect(report.ok).toBe(true);
+    expect(report.files.map((f) => f.path)).toEqual(picked.map((f) => f.path));
+  });
+
+  it('reports progress up to every file and byte', async () => {
+    const events: Progress[] = [];
+    await verifyFiles({ inputs: [folder], receiptPath, offline: true, chain: null, onProgress: (p) => events.push(p) });
+    const last = events.at(-1);
+    expect(last?.phase).toBe('verifying');
+    expect(last?.filesDone).toBe(files.length);
+    expect(last?.bytesDone).toBe(files.reduce((s, f) => s + f.data.length, 0));
+  });
+});
