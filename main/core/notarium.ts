@@ -6,14 +6,15 @@
  */
 import { constants as fsConstants } from 'node:fs';
 import { access, mkdir, mkdtemp, readFile, readdir, rm, stat, unlink } from 'node:fs/promises';
-import { writeFileAtomic } from './fs/durable-files.ts';
+import { copyFileAtomic, writeFileAtomic } from './fs/durable-files.ts';
+import { asDiskFull } from './fs/disk-full.ts';
 import path from 'node:path';
 import { CID } from 'multiformats/cid';
 import { getAddress, parseEther, recoverAddress, type JsonRpcApiProvider, type Wallet } from 'ethers';
 import { NotariumError, isNotariumError } from '../../shared/errors.ts';
 import { cidRequestSchema, draftRequestSchema, shareRequestSchema, type ShareRequest, notarizeRequestSchema, parseRequest, retrieveRequestSchema, verifyRequestSchema, passphraseSchema, type CidRequest, type DraftRequest, type NotarizeRequest, type RetrieveRequest, type VerifyRequest } from '../../shared/api/schemas.ts';
 import { NOTARIZATION_TYPES, ZERO_BYTES32, notaryDomain } from '../../shared/notary/typed-data.ts';
-import { buildDatasetTree } from '../../shared/notary/leaf.ts';
+import { buildDatasetTree, datasetProver } from '../../shared/notary/leaf.ts';
 import { manifestDigest, parseManifest, type ManifestAuthor } from '../../shared/notary/manifest.ts';
 import { SHARE_TICKET_FORMAT, parseShareJson, shareTicketSchema, type ShareTicket } from '../../shared/notary/share.ts';
 import { DRAFT_FORMAT, SIGNATURE_FORMAT, draftDigest, draftMessage, parseDraft, parseSignatureFile, type Draft, type SignatureFile } from '../../shared/notary/draft.ts';
@@ -55,6 +56,8 @@ export interface NotariumOptions {
   secrets?: SecretStore;
   /** The machine's managed settings file (main/core/managed-settings); default: the OS location. Tests inject a temp file. */
   managedSettingsFile?: string;
+  /** Receipts larger than this (bytes) are kept as files only, not as ledger text; default 8 MiB. Tests lower it. */
+  receiptInLedgerMaxBytes?: number;
 }
 
 /** An open chain: where anchors go and how to reach it. */
@@ -203,6 +206,13 @@ function missingData(e: unknown, cid: string, ipfsDir: string): unknown {
 }
 
 /** @throws NotariumError('INVALID_INPUT') unless `dir` is an existing folder we can write to. */
+/**
+ * Receipts up to this size (bytes) are also kept as text in the ledger; larger ones (tens of
+ * thousands of files) only as the file `<data-dir>/receipts/<root>.json`, with their SHA-256
+ * in the ledger, so the ledger and the memory of whoever reads it stay small.
+ */
+const RECEIPT_IN_LEDGER_MAX_BYTES = 8 * 1024 * 1024;
+
 async function exists(file: string): Promise<boolean> {
   return stat(file).then(
     () => true,
@@ -509,7 +519,7 @@ export class Notarium {
     let journal = (await JobJournal.loadAll(this.#jobsDir, account.identity, account.recipient)).find((j) => sameJobRequest(j.spec, request));
     if (journal?.manifest !== undefined) {
       const root = journal.manifest.root;
-      const done = this.#completedNotarization(root);
+      const done = await this.#completedNotarization(root);
       if (done !== undefined) {
         await journal.remove();
         return done;
@@ -544,6 +554,28 @@ export class Notarium {
     });
     await (await openJournal()).remove();
     return { ...result, bytesPerSecond: drafted.bytesPerSecond, warnings: [...drafted.warnings, ...result.warnings] };
+  }
+
+  #keptReceiptPath(root: string): string {
+    return path.join(this.layout.receiptsDir, `${root}.json`);
+  }
+
+  /**
+   * The text of a ledger receipt row: from the ledger, or for a receipt too large to keep
+   * there (RECEIPT_IN_LEDGER_MAX_BYTES) from the kept file, checked against its SHA-256.
+   * @throws NotariumError('NOT_FOUND') if the kept file is gone, ('RECEIPT_INVALID') if it changed.
+   */
+  async #receiptText(row: { json: string; sha256: string }, root: string): Promise<string> {
+    if (row.json !== '') return row.json;
+    const file = this.#keptReceiptPath(root);
+    const bytes = await readFile(file).catch((e: unknown) => {
+      throw new NotariumError('NOT_FOUND', `The receipt of ${root} is kept in ${file}, which cannot be read: ${(e as Error).message}.`, { cause: e });
+    });
+    const { createHash } = await import('node:crypto');
+    if (`0x${createHash('sha256').update(bytes).digest('hex')}` !== row.sha256) {
+      throw new NotariumError('RECEIPT_INVALID', `${file} is not the receipt recorded in the ledger (its SHA-256 differs).`);
+    }
+    return bytes.toString('utf8');
   }
 
   get #jobsDir(): string {
@@ -594,13 +626,13 @@ export class Notarium {
   }
 
   /** The result of a notarization of `root` already anchored and recorded here, if any. */
-  #completedNotarization(root: string): NotarizeResult | undefined {
+  async #completedNotarization(root: string): Promise<NotarizeResult | undefined> {
     const ledger = this.#ledgerDb();
     const ds = ledger.getDataset(root);
     if (ds === undefined || ds.status !== 'anchored') return undefined;
     const row = ledger.latestReceipt(ds.id);
     if (row === undefined) return undefined;
-    const receipt = parseReceipt(row.json);
+    const receipt = parseReceipt(await this.#receiptText(row, root));
     return {
       datasetId: ds.id,
       root: receipt.root,
@@ -644,13 +676,14 @@ export class Notarium {
     if (ds === undefined) throw new NotariumError('NOT_FOUND', `No dataset ${input.dataset} in this ledger (see \`notarium datasets\`).`);
     const receiptRecord = ledger.latestReceipt(ds.id);
     if (receiptRecord === undefined) throw new NotariumError('NOT_FOUND', `Dataset ${input.dataset} is not anchored yet: nothing to supersede.`);
-    const old = parseReceipt(receiptRecord.json);
+    const oldText = await this.#receiptText(receiptRecord, ds.root);
+    const old = parseReceipt(oldText);
     if (ds.public) throw new NotariumError('INVALID_INPUT', 'A public (unsalted) dataset cannot be re-keyed as a new version: its root is fixed by its content. Notarize a salted copy instead.');
     const account = await this.#accounts.unlock(call.passphrase);
     const work = await mkdtemp(path.join(this.layout.root, 'rekey-'));
     try {
       const oldReceipt = path.join(work, 'old.notarium-receipt.json');
-      await writeFileAtomic(oldReceipt, new TextEncoder().encode(receiptRecord.json), 'none');
+      await writeFileAtomic(oldReceipt, new TextEncoder().encode(oldText), 'none');
       const data = path.join(work, 'data');
       await this.retrieve({ source: oldReceipt, out: data }, { passphrase: call.passphrase, ...(call.onProgress === undefined ? {} : { onProgress: call.onProgress }) });
       const manifest = parseManifest(old.manifest);
@@ -1002,8 +1035,8 @@ export class Notarium {
     }
     const submitter = anchored.alreadyAnchored ? ((await this.#registrySubmitter(chain, draft.root)) ?? wallet.address) : wallet.address;
     const manifest = parseManifest(draft.manifest);
-    const { proofs } = buildDatasetTree(manifest.files.map((f) => [f.salt, f.sha256]));
-    const receipt: Receipt = {
+    const prover = datasetProver(manifest.files.map((f) => [f.salt, f.sha256]));
+    const head: Omit<Receipt, 'files'> = {
       format: RECEIPT_FORMAT,
       version: RECEIPT_VERSION,
       network: draft.network,
@@ -1016,19 +1049,24 @@ export class Notarium {
       manifest: draft.manifest,
       storage: draft.storage,
       anchor: { txHash: anchored.txHash, blockNumber: anchored.blockNumber, blockHash: anchored.blockHash, blockTime: anchored.blockTime, submitter },
-      files: manifest.files.map((f, i) => ({ path: f.path, size: f.size, sha256: f.sha256, salt: f.salt, proof: proofs[i] ?? [] })),
     };
-    const text = serializeReceipt(receipt);
-    const bytes = new TextEncoder().encode(text);
     // The anchor is on-chain now: keep the receipt in the data folder first, so a failure
     // writing the user's copy can never lose it (`notarium receipt <root>` re-exports it).
-    const keptPath = path.join(this.layout.receiptsDir, `${draft.root}.json`);
-    await writeFileAtomic(keptPath, bytes, 'fsync');
+    // Streamed (receipt-writer.ts): a 100,000-file receipt is ~200 MB.
+    const keptPath = this.#keptReceiptPath(draft.root);
+    const { writeReceiptFile } = await import('./notary/receipt-writer.ts');
+    const written = await writeReceiptFile(keptPath, head, manifest.files.length, (i) => {
+      const f = manifest.files[i] as (typeof manifest.files)[number];
+      return { path: f.path, size: f.size, sha256: f.sha256, salt: f.salt, proof: prover.proof(i) };
+    }).catch((e: unknown) => {
+      throw asDiskFull(e, this.layout.receiptsDir);
+    });
+    const text = written.bytes <= (this.#opts.receiptInLedgerMaxBytes ?? RECEIPT_IN_LEDGER_MAX_BYTES) ? await readFile(keptPath, 'utf8') : '';
     const warnings: string[] = [];
     let receiptPath: string;
     try {
       receiptPath = await freePath(path.resolve(opts.receiptPath));
-      await writeFileAtomic(receiptPath, bytes, 'fsync');
+      await copyFileAtomic(keptPath, receiptPath);
     } catch (e) {
       receiptPath = keptPath;
       warnings.push(`could not write the receipt to ${opts.receiptPath} (${(e as Error).message}); it is kept at ${keptPath}`);
@@ -1036,7 +1074,7 @@ export class Notarium {
     ledger.transaction(() => {
       ledger.recordAnchorConfirmed({ chainId: anchored.chainId, contract: anchored.contract, root: draft.root, blockNumber: anchored.blockNumber, blockHash: anchored.blockHash, blockTime: anchored.blockTime, confirmations: anchored.confirmations });
       ledger.setDatasetStatus(datasetId, 'anchored');
-      ledger.addReceipt({ datasetId, path: receiptPath, json: text });
+      ledger.addReceipt({ datasetId, path: receiptPath, json: text, sha256: written.sha256 });
     });
     await unlink(this.#anchoringJobPath(draft.root)).catch(() => undefined);
     const explorer = chain.local ? null : explorerTxUrl(chain.chainId, anchored.txHash);
@@ -1545,7 +1583,8 @@ export class Notarium {
     if (r === undefined) throw new NotariumError('NOT_FOUND', `Dataset ${dataset} has no receipt yet (status ${ds.status}).`);
     const target = path.resolve(out);
     await assertWritableFolder(path.dirname(target), 'receipt');
-    await writeFileAtomic(target, new TextEncoder().encode(r.json), 'fsync');
+    if (r.json === '') await copyFileAtomic(this.#keptReceiptPath(ds.root), target);
+    else await writeFileAtomic(target, new TextEncoder().encode(r.json), 'fsync');
     return { root: ds.root, path: target };
   }
 

@@ -39,6 +39,16 @@ export function buildDatasetTree(leaves: readonly LeafValue[]): DatasetTree {
 }
 
 /**
+ * The tree over `leaves` with proofs made on demand: `proof(i)` is leaves[i]'s proof
+ * (StandardMerkleTree.getProof), so a 100,000-file receipt never holds every proof at once.
+ * @throws Error from the library on malformed values.
+ */
+export function datasetProver(leaves: readonly LeafValue[]): { root: string; proof: (index: number) => string[] } {
+  const tree = StandardMerkleTree.of(leaves.map((l) => [...l]), [...LEAF_ENCODING]);
+  return { root: tree.root, proof: (index) => tree.getProof(index) };
+}
+
+/**
  * The root alone (no proofs), for verifiers: StandardMerkleTree.of(...).root.
  * @throws Error from the library on malformed values.
  */

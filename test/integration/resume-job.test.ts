@@ -114,3 +114,27 @@ describe('a notarization job that stops half-way', () => {
     }
   }, 180_000);
 });
+
+describe('a receipt too large to keep in the ledger', () => {
+  it('is kept as a file with its SHA-256 in the ledger: export, a finished job and rekey read it from there', async () => {
+    const tmp = await tempDir();
+    const dataDir = path.join(tmp.dir, 'data');
+    const n = await Notarium.open({ dataDir, scryptN: TEST_SCRYPT_N, receiptInLedgerMaxBytes: 100 });
+    try {
+      await n.init(TEST_PASSPHRASE);
+      const folder = path.join(tmp.dir, 'cohort');
+      await dataset(folder, 3, 1000);
+      const done = await n.notarize({ inputs: [folder], title: 'Large receipt' }, { passphrase: TEST_PASSPHRASE });
+      const exported = path.join(tmp.dir, 'again.json');
+      await n.exportReceipt(done.root, exported);
+      expect(await readFile(exported, 'utf8')).toBe(await readFile(done.receiptPath, 'utf8'));
+      // The kept copy altered: the ledger's digest catches it.
+      const kept = path.join(dataDir, 'receipts', `${done.root}.json`);
+      await writeFile(kept, (await readFile(kept, 'utf8')).replace('Large receipt', 'Large receipT'));
+      await expect(n.rekey({ dataset: done.root }, { passphrase: TEST_PASSPHRASE })).rejects.toMatchObject({ code: 'RECEIPT_INVALID' });
+    } finally {
+      await n.close();
+      await tmp.cleanup();
+    }
+  }, 120_000);
+});

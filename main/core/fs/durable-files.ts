@@ -10,7 +10,8 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import { constants as fsConstants } from 'node:fs';
+import { chmod, copyFile, mkdir, open, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
@@ -62,6 +63,25 @@ export async function writeFileAtomic(file: string, bytes: Uint8Array, durabilit
       await handle.close();
     }
     await rename(temp, file);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * Copies `source` to `target` atomically (temp + rename in the target's folder), flushed
+ * with fdatasync before the rename. Replaces an existing file.
+ *
+ * @throws the underlying fs error; the temporary file is removed on failure.
+ */
+export async function copyFileAtomic(source: string, target: string): Promise<void> {
+  const temp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    await copyFile(source, temp, fsConstants.COPYFILE_EXCL);
+    await chmod(temp, FILE_MODE);
+    await datasyncFile(temp);
+    await rename(temp, target);
   } catch (error) {
     await unlink(temp).catch(() => undefined);
     throw error;

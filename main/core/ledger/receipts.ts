@@ -1,4 +1,5 @@
 /** The receipts table: every receipt written for a dataset, with the digest of its bytes. */
+import { NotariumError } from '../../../shared/errors.ts';
 import { createHash } from 'node:crypto';
 
 import type BetterSqlite3 from 'better-sqlite3';
@@ -32,7 +33,8 @@ export class ReceiptTable {
 
   add(receipt: NewReceipt): ReceiptRecord {
     // The digest is computed here, from the text, so it cannot disagree with it.
-    const sha256 = `0x${createHash('sha256').update(receipt.json, 'utf8').digest('hex')}`;
+    if (receipt.json === '' && receipt.sha256 === undefined) throw new NotariumError('INVALID_INPUT', 'a receipt kept outside the ledger needs its SHA-256');
+    const sha256 = receipt.json === '' ? (receipt.sha256 as string) : `0x${createHash('sha256').update(receipt.json, 'utf8').digest('hex')}`;
     try {
       return this.db
         .transaction(() => this.insertStmt.get(receipt.datasetId, receipt.path, sha256, receipt.json, receipt.createdAt ?? nowSeconds()))

@@ -132,7 +132,13 @@ export interface ReceiptRecord {
 export interface NewReceipt {
   datasetId: string;
   path: string;
+  /**
+   * The receipt text; '' for one too large to keep in the ledger (see RECEIPT_IN_LEDGER_MAX_BYTES),
+   * whose text is then the kept file `<data-dir>/receipts/<root>.json` with digest `sha256`.
+   */
   json: string;
+  /** SHA-256 of the text's UTF-8 bytes (0x-hex); required when `json` is '', else computed. */
+  sha256?: string;
   /** Defaults to now. */
   createdAt?: number;
 }

@@ -12,7 +12,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { NotariumError } from '../../../shared/errors.ts';
-import { buildDatasetTree, PUBLIC_SALT } from '../../../shared/notary/leaf.ts';
+import { datasetRoot, PUBLIC_SALT } from '../../../shared/notary/leaf.ts';
 import {
   canonicalManifest,
   manifestDigest,
@@ -44,8 +44,6 @@ export interface PreparedDataset {
   manifestHeaderCid: string;
   manifestPayloadCid: string;
   root: string;
-  /** proofs[i] belongs to manifest.files[i]. */
-  proofs: string[][];
 }
 
 export interface PrepareOptions {
@@ -167,7 +165,8 @@ export async function prepareDataset(o: PrepareOptions): Promise<PreparedDataset
   };
   const manifestText = canonicalManifest(manifest);
   const digest = manifestDigest(manifestText);
-  const { root, proofs } = buildDatasetTree(files.map((f) => [f.salt, f.sha256]));
+  // The root only: proofs are made when the receipt is written, one at a time.
+  const root = datasetRoot(files.map((f) => [f.salt, f.sha256]));
   let stored = journal?.manifest;
   if (stored === undefined || stored.manifestDigest !== digest || !(await o.storage.isPinned(stored.manifestHeaderCid)) || !(await o.storage.isPinned(stored.manifestPayloadCid))) {
     const cids = await storeEncrypted(once(new TextEncoder().encode(manifestText)), o.recipients, o.cipher, o.storage, o.signal);
@@ -182,6 +181,5 @@ export async function prepareDataset(o: PrepareOptions): Promise<PreparedDataset
     manifestHeaderCid: stored.manifestHeaderCid,
     manifestPayloadCid: stored.manifestPayloadCid,
     root,
-    proofs,
   };
 }

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { writeReceiptFile } from '../../../main/core/notary/receipt-writer.ts';
+import { datasetProver } from '../../../shared/notary/leaf.ts';
+import { serializeReceipt, type Receipt } from '../../../shared/receipt/index.ts';
+import { tempDir } from '../../helpers/tmp.ts';
+
+const hex = (n: number, byte: string): string => `0x${byte.repeat(32)}${''}`.slice(0, 66 - String(n).length) + String(n);
+
+describe('writeReceiptFile', () => {
+  it('writes exactly what serializeReceipt gives, for 0, 1 and many files (with non-ASCII paths), and its SHA-256', async () => {
+    const tmp = await tempDir();
+    try {
+      for (const count of [0, 1, 7, 300]) {
+        const files = Array.from({ length: count }, (_, i) => ({ path: `sujet-${i}/é\u0301chantillon "${i}".csv`, size: i * 10, sha256: hex(i, 'a1'), salt: hex(i, 'b2') }));
+        const prover = count === 0 ? null : datasetProver(files.map((f) => [f.salt, f.sha256]));
+        const head: Omit<Receipt, 'files'> = {
+          format: 'notarium-receipt',
+          version: 1,
+          network: { name: 'devnet', chainId: '31337', local: true },
+          contract: '0x5FbDB2315678afecb367f032d93F642f64180aa3',
+          root: prover?.root ?? `0x${'00'.repeat(32)}`,
+          title: 'Titre: «quoted» \\ and\nnewline',
+          authors: [{ address: '0x00000000000000000000000000000000000000aa', signature: '0x12' }],
+          supersedes: `0x${'00'.repeat(32)}`,
+          manifestDigest: `0x${'cd'.repeat(32)}`,
+          manifest: '{"files":[]}',
+          storage: { manifestHeaderCid: 'bafkreih', manifestPayloadCid: 'bafkreip' },
+          anchor: { txHash: `0x${'ee'.repeat(32)}`, blockNumber: 5, blockHash: `0x${'ff'.repeat(32)}`, blockTime: 1_790_000_000, submitter: '0x00000000000000000000000000000000000000aa' },
+        } as Omit<Receipt, 'files'>;
+        const entries = files.map((f, i) => ({ ...f, proof: prover?.proof(i) ?? [] }));
+        const file = path.join(tmp.dir, `r${count}.json`);
+        const written = await writeReceiptFile(file, head, count, (i) => entries[i] as (typeof entries)[number]);
+        const expected = serializeReceipt({ ...head, files: entries } as Receipt);
+        const actual = await readFile(file, 'utf8');
+        expect(actual).toBe(expected);
+        expect(written.bytes).toBe(Buffer.byteLength(expected));
+        expect(written.sha256).toBe(`0x${createHash('sha256').update(expected).digest('hex')}`);
+      }
+    } finally {
+      await tmp.cleanup();
+    }
+  });
+});
