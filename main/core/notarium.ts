@@ -18,7 +18,7 @@ import { buildDatasetTree, datasetProver } from '../../shared/notary/leaf.ts';
 import { manifestDigest, parseManifest, type ManifestAuthor } from '../../shared/notary/manifest.ts';
 import { SHARE_TICKET_FORMAT, parseShareJson, shareTicketSchema, type ShareTicket } from '../../shared/notary/share.ts';
 import { DRAFT_FORMAT, SIGNATURE_FORMAT, draftDigest, draftMessage, parseDraft, parseSignatureFile, type Draft, type SignatureFile } from '../../shared/notary/draft.ts';
-import { parseReceipt, serializeReceipt, RECEIPT_FORMAT, RECEIPT_VERSION, type Receipt, type ReceiptStatement } from '../../shared/receipt/index.ts';
+import { parseReceipt, RECEIPT_FORMAT, RECEIPT_VERSION, type Receipt, type ReceiptStatement } from '../../shared/receipt/index.ts';
 import { AccountStore, type AccountPublic } from './keys/index.ts';
 import { Ledger, type DatasetRecord } from './ledger/index.ts';
 // Heavy services (Helia, the EDR devnet, the WASM cipher pool) are imported on first use:
