@@ -1442,9 +1442,9 @@ export class Notarium {
     }
     const account = await this.#accounts.unlock(call.passphrase);
     const started = performance.now();
-    // Issue 4. Rewrap workers (large datasets only) boot while the node opens and the manifest
-    // is fetched; the two small objects (manifest, envelope) are sealed in this thread, as a
-    // cipher worker would cost more to start than the work.
+    // Issue 4. Rewrap workers (large datasets on 3+ cores) boot while the node opens and the
+    // manifest is fetched; the two small objects (manifest, envelope) are sealed in this
+    // thread, as a cipher worker would cost more to start than the work.
     const rewrapper = RewrapPool.start([account.identity], [req.recipient], { expectedHeaders: ds.fileCount, ...(this.#opts.cipherWorkerUrl === undefined ? {} : { workerUrl: this.#opts.cipherWorkerUrl }) });
     const env = await (async () => {
       const [ipfs, pool] = await Promise.all([this.#ipfsNode(), AgeCipherPool.inThread()]);

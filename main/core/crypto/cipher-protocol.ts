@@ -38,3 +38,27 @@ export type CipherReply =
       failedChunk: number | null;
     }
   | { type: 'error'; id: number; message: string };
+
+/** What a crypto worker thread does, chosen by its workerData: payload batches (default) or header re-wrapping. */
+export type WorkerRole = 'payload' | 'rewrap';
+
+/** workerData of a RewrapPool worker. `identities` are secrets: they stay in this process. */
+export interface RewrapWorkerData {
+  role: 'rewrap';
+  identities: string[];
+  recipients: string[];
+}
+
+/** RewrapPool -> worker: re-wrap these headers (age header bytes each). */
+export interface RewrapJob {
+  id: number;
+  headers: Uint8Array[];
+}
+
+/** One header's outcome; a failure carries the NotariumError fields to rebuild it. */
+export type RewrapOutcome =
+  | { ok: true; header: Uint8Array }
+  | { ok: false; code: string; message: string; details?: Record<string, unknown> };
+
+/** Worker -> RewrapPool. */
+export type RewrapReply = { type: 'ready' } | { type: 'rewrapped'; id: number; outcomes: RewrapOutcome[] };

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Stanza } from 'age-encryption';
 import { NotariumError } from '../../../shared/errors.ts';
 import { encodeHeader, headerError, parseHeader, verifyHeaderMac } from './header.ts';
-import { parseIdentity, parseRecipient, type ParsedIdentity, type ParsedRecipient } from './keys.ts';
+import { importIdentityKey, parseIdentity, parseRecipient, type ParsedIdentity, type ParsedRecipient } from './keys.ts';
 import { FILE_KEY_SIZE } from './stream-format.ts';
 
 /** A fresh random 16-byte file key (one per file, never reused). */
@@ -99,7 +99,8 @@ export async function rewrapHeader(header: Uint8Array, identities: readonly stri
 
 /**
  * rewrapHeader for many headers with the same identities and recipients: the key strings
- * are parsed once (sharing a 100,000-file dataset re-wraps 100,000 headers).
+ * are parsed once, and X25519 identities imported once (importIdentityKey), as sharing a
+ * 100,000-file dataset re-wraps 100,000 headers.
  * Throws NotariumError('INVALID_INPUT') for invalid keys up front; the returned function
  * throws as rewrapHeader.
  */
@@ -107,8 +108,10 @@ export function createRewrapper(identities: readonly string[], newRecipients: re
   if (newRecipients.length === 0) throw new NotariumError('INVALID_INPUT', 'at least one age recipient is required');
   const recipients = newRecipients.map(parseRecipient);
   const ids = toIdentities(identities);
+  let keyed: Promise<ParsedIdentity[]> | undefined;
   return async (header) => {
-    const fileKey = await unwrapWith(header, ids);
+    keyed ??= Promise.all(ids.map(importIdentityKey));
+    const fileKey = await unwrapWith(header, await keyed);
     try {
       return await wrapWith(fileKey, recipients);
     } finally {

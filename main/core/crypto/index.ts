@@ -7,8 +7,9 @@
  * standard age file. Sharing writes a new header for the same file key (rewrapHeader),
  * never re-encrypting the payload, so payload CIDs never change.
  *
- * The payload path runs libsodium (WASM) in worker threads (AgeCipherPool): Electron's
- * node:crypto has no chacha20-poly1305. Headers use typage (age-encryption) recipient
+ * The payload path runs libsodium (native or WASM) in worker threads (AgeCipherPool;
+ * AgeCipherPool.inThread for a few small objects): Electron's node:crypto has no
+ * chacha20-poly1305. RewrapPool re-wraps many headers on the calling thread plus workers. Headers use typage (age-encryption) recipient
  * and identity types: X25519 (age1...), hybrid ML-KEM-768 + X25519 (age1pq1...), and
  * wrapping for tag recipients (age1tag1..., age1tagpq1...).
  *
@@ -16,7 +17,8 @@
  * 'AGE_DECRYPT_FAILED' (details.reason 'header' | 'no-match' | 'hmac' | 'payload'),
  * 'CRYPTO_FAILED' (the worker pool failed or was closed).
  */
-export { AgeCipherPool, type AgeCipherPoolOptions } from './cipher-pool.ts';
+export { AgeCipherPool, type AgeCipherPoolOptions, type InThreadCipherOptions } from './cipher-pool.ts';
+export { RewrapPool, HEADERS_PER_WORKER, REWRAPS_PER_THREAD, type RewrapPoolOptions } from './rewrap-pool.ts';
 export { encryptStream, encryptBytes, type EncryptedStream } from './encrypt.ts';
 export { decryptStream, decryptBytes, splitAgeFile, readAgeHeader, MAX_HEADER_SIZE } from './decrypt.ts';
 export { unwrapFileKey, rewrapHeader, createRewrapper } from './file-key.ts';

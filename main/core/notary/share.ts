@@ -13,8 +13,11 @@ import type { CipherPort, StoragePort } from './ports.ts';
 import { mapLimit } from './map-limit.ts';
 import { once, storeEncrypted } from './store-encrypted.ts';
 
-/** Re-wraps one header's file key for the share's recipient (crypto's createRewrapper). */
+/** Re-wraps one header's file key for the share's recipient (crypto's RewrapPool or createRewrapper). */
 export type Rewrap = (header: Uint8Array) => Promise<Uint8Array>;
+
+/** Headers read and re-wrapped at once (a few hundred bytes each). */
+const REWRAPS_IN_FLIGHT = 64;
 
 /**
  * Builds and stores the share envelope of a dataset for `recipient`.
@@ -33,7 +36,8 @@ export async function createShareEnvelope(o: {
   now?: () => number;
 }): Promise<{ headerCid: string; payloadCid: string; fileCount: number; totalBytes: number }> {
   const manifest = parseManifest(o.manifestText);
-  const headers = await mapLimit(manifest.files, 8, async (f) => {
+  // Enough headers in flight to keep every rewrap thread fed (RewrapPool batches them).
+  const headers = await mapLimit(manifest.files, REWRAPS_IN_FLIGHT, async (f) => {
     const header = await o.storage.readSmall(f.headerCid, 1 << 20);
     return Buffer.from(await o.rewrap(header)).toString('base64');
   });

@@ -97,4 +97,54 @@ describe('AgeCipherPool', () => {
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { timeout: 20_000 });
     expect(stdout.trim()).toBe(String(16 + 100_000 + 2 * 16));
   });
+
+  describe('in the calling thread (AgeCipherPool.inThread)', () => {
+    it.each(['native', 'wasm'] as const)('seals exactly what a worker seals and opens it back, with no worker (%s)', async (backend) => {
+      const workers = await AgeCipherPool.create({ size: 1, backend });
+      const inThread = await AgeCipherPool.inThread({ backend });
+      try {
+        expect(inThread.size).toBe(0);
+        expect(inThread.backend).toBe(backend);
+        const key = new Uint8Array(randomBytes(32));
+        const plain = randomBytes(3 * 65_536 + 100);
+        const job = (data: Uint8Array) => ({ op: 'seal' as const, key, firstChunk: 5, final: true, data });
+        const roomy = (): Uint8Array => {
+          const b = new Uint8Array(plain.length + 4 * 16);
+          b.set(plain);
+          return b.subarray(0, plain.length);
+        };
+        const byWorker = await workers.run(job(roomy()));
+        const byThread = await inThread.run(job(roomy()));
+        expect(Buffer.from(byThread.data).equals(Buffer.from(byWorker.data))).toBe(true);
+        const opened = await inThread.run({ op: 'open', key, firstChunk: 5, final: true, data: byWorker.data });
+        expect(opened.failedChunk).toBeNull();
+        expect(Buffer.from(opened.data).equals(plain)).toBe(true);
+        // A stream sealed in-thread is a standard payload the workers open, and back.
+        const { identity, recipient } = await generateAgeIdentity();
+        const e = await encryptBytes(plain, [recipient], inThread);
+        expect(Buffer.from(await decryptBytes(e.header, e.payload, [identity], workers)).equals(plain)).toBe(true);
+        await expect(decryptBytes(e.header, e.payload.subarray(0, e.payload.length - 1), [identity], inThread)).rejects.toMatchObject({ code: 'AGE_DECRYPT_FAILED', details: { reason: 'payload' } });
+      } finally {
+        await workers.close();
+        await inThread.close();
+      }
+    });
+
+    it('yields to the event loop between batches and fails with CRYPTO_FAILED once closed', async () => {
+      const pool = await AgeCipherPool.inThread();
+      let ticks = 0;
+      const timer = setInterval(() => (ticks += 1), 0);
+      try {
+        const { recipient } = await generateAgeIdentity();
+        await encryptBytes(new Uint8Array(8 * 1024 * 1024), [recipient], pool);
+      } finally {
+        clearInterval(timer);
+      }
+      expect(ticks).toBeGreaterThan(0);
+      const pending = pool.run({ op: 'seal', key: new Uint8Array(32), firstChunk: 0, final: true, data: new Uint8Array(10) });
+      await pool.close();
+      await expect(pending).rejects.toMatchObject({ code: 'CRYPTO_FAILED' });
+      await expect(pool.run({ op: 'seal', key: new Uint8Array(32), firstChunk: 0, final: true, data: new Uint8Array(1) })).rejects.toMatchObject({ code: 'CRYPTO_FAILED' });
+    });
+  });
 });

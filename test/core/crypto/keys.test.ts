@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { NotariumError } from '../../../shared/errors.ts';
 import { generateAgeIdentity, identityToRecipient, parseIdentity, parseRecipient } from '../../../main/core/crypto/index.ts';
+import { generateFileKey, wrapFileKey } from '../../../main/core/crypto/file-key.ts';
+import { parseHeader } from '../../../main/core/crypto/header.ts';
+import { importIdentityKey } from '../../../main/core/crypto/keys.ts';
 
 function code(f: () => unknown): string {
   try {
@@ -63,5 +66,28 @@ describe('age keys', () => {
       }
     }
     await expect(identityToRecipient(broken)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+  });
+
+  it('imports an X25519 identity once as a non-extractable CryptoKey that unwraps the same file keys', async () => {
+    const me = await generateAgeIdentity();
+    const stranger = await generateAgeIdentity();
+    const parsed = parseIdentity(me.identity);
+    const keyed = await importIdentityKey(parsed);
+    const key = (keyed.unwrapper as unknown as { identity: unknown }).identity;
+    expect(key).toBeInstanceOf(CryptoKey);
+    expect((key as { extractable: boolean }).extractable).toBe(false);
+    for (let i = 0; i < 3; i++) {
+      const fileKey = generateFileKey();
+      const { stanzas } = parseHeader(await wrapFileKey(fileKey, [stranger.recipient, me.recipient]));
+      expect(await keyed.unwrapper.unwrapFileKey(stanzas)).toEqual(fileKey);
+      expect(await parsed.unwrapper.unwrapFileKey(stanzas)).toEqual(fileKey);
+    }
+    const { stanzas } = parseHeader(await wrapFileKey(generateFileKey(), [stranger.recipient]));
+    expect(await keyed.unwrapper.unwrapFileKey(stanzas)).toBeNull();
+  });
+
+  it('passes hybrid post-quantum identities through unchanged', async () => {
+    const parsed = parseIdentity((await generateAgeIdentity({ type: 'mlkem768x25519' })).identity);
+    expect(await importIdentityKey(parsed)).toBe(parsed);
   });
 });

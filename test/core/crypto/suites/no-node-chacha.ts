@@ -15,7 +15,7 @@ export function suite(backend: 'native' | 'wasm'): void {
     const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 
     describe('payload path without node:crypto ChaCha20-Poly1305 (as in Electron)', () => {
-      it('encrypts, re-wraps and decrypts while every thread has chacha20-poly1305 disabled', async () => {
+      it('encrypts (workers and in-thread), re-wraps (in-thread and on a worker) and decrypts while every thread has chacha20-poly1305 disabled', async () => {
         // Otherwise the patch below would prove nothing.
         expect(getCiphers()).toContain('chacha20-poly1305');
         const dir = await mkdtemp(join(tmpdir(), 'notarium-no-chacha-'));
@@ -24,11 +24,11 @@ export function suite(backend: 'native' | 'wasm'): void {
           const { stdout } = await run(process.execPath, ['--import', fixture('without-node-chacha.ts'), fixture('round-trip.ts'), backend], {
             env: { ...process.env, NOTARIUM_PATCH_LOG: log },
           });
-          expect(JSON.parse(stdout)).toEqual({ roundTrip: true, backend, payloadBytes: 16 + 3 * 65_552 + 3 + 16, nodeHasChacha: false, createCipherivThrows: true });
-          // The main thread (0) and both pool workers ran with the patch.
+          expect(JSON.parse(stdout)).toEqual({ roundTrip: true, inThreadRoundTrip: true, rewrappedByWorker: true, backend, payloadBytes: 16 + 3 * 65_552 + 3 + 16, nodeHasChacha: false, createCipherivThrows: true });
+          // The main thread (0), both pool workers and the rewrap worker ran with the patch.
           const threads = (await readFile(log, 'utf8')).trim().split('\n').map(Number);
           expect(threads).toContain(0);
-          expect(threads.filter((t) => t > 0).length).toBeGreaterThanOrEqual(2);
+          expect(threads.filter((t) => t > 0).length).toBeGreaterThanOrEqual(3);
         } finally {
           await rm(dir, { recursive: true, force: true });
         }
