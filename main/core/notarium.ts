@@ -519,15 +519,28 @@ export class Notarium {
     let journal = (await JobJournal.loadAll(this.#jobsDir, account.identity, account.recipient)).find((j) => sameJobRequest(j.spec, request));
     if (journal?.manifest !== undefined) {
       const root = journal.manifest.root;
-      const done = await this.#completedNotarization(root);
+      const done = await this.#completedNotarization(root, 'this notarization had already finished before the last run stopped; its receipt is unchanged');
       if (done !== undefined) {
-        await journal.remove();
+        await journal.finish(root);
         return done;
       }
       if (await exists(this.#anchoringJobPath(root))) {
         const resumed = await this.resumeAnchor(root, { ...call, confirmations: req.confirmations });
-        await journal.remove();
+        await journal.finish(root);
         return resumed;
+      }
+    }
+    if (journal === undefined) {
+      // The same command again on the same, unchanged files (e.g. after a kill between the
+      // job's end and the process's exit) returns that notarization: never a second anchor.
+      const finished = (await JobJournal.loadFinished(this.#jobsDir, account.identity)).filter((f) => sameJobRequest(f.spec, request));
+      if (finished.length > 0) {
+        const { inputsDigest } = await import('./notary/job-journal.ts');
+        const digest = inputsDigest((await collectInputs(req.inputs)).files);
+        for (const f of finished.filter((x) => x.inputsDigest === digest).sort((a, b) => b.finishedAt - a.finishedAt)) {
+          const done = await this.#completedNotarization(f.root, `these files, unchanged, were notarized by the same command at ${new Date(f.finishedAt * 1000).toISOString()}: nothing was sent again; this is that notarization's receipt`);
+          if (done !== undefined) return done;
+        }
       }
     }
     const now = Math.floor(Date.now() / 1000);
@@ -552,7 +565,7 @@ export class Notarium {
       receiptPath: req.receiptOut ?? path.join(drafted.baseDir, `${slug(req.title)}-${drafted.draft.root.slice(2, 10)}.notarium-receipt.json`),
       ...(call.signal === undefined ? {} : { signal: call.signal }),
     });
-    await (await openJournal()).remove();
+    await (await openJournal()).finish(result.root);
     return { ...result, bytesPerSecond: drafted.bytesPerSecond, warnings: [...drafted.warnings, ...result.warnings] };
   }
 
@@ -626,7 +639,7 @@ export class Notarium {
   }
 
   /** The result of a notarization of `root` already anchored and recorded here, if any. */
-  async #completedNotarization(root: string): Promise<NotarizeResult | undefined> {
+  async #completedNotarization(root: string, warning: string): Promise<NotarizeResult | undefined> {
     const ledger = this.#ledgerDb();
     const ds = ledger.getDataset(root);
     if (ds === undefined || ds.status !== 'anchored') return undefined;
@@ -649,7 +662,7 @@ export class Notarium {
       blockNumber: receipt.anchor.blockNumber,
       blockTime: receipt.anchor.blockTime,
       gasUsed: '0',
-      warnings: ['this notarization had already finished before the last run stopped; its receipt is unchanged'],
+      warnings: [warning],
     };
   }
 

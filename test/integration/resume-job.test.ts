@@ -73,6 +73,36 @@ describe('a notarization job that stops half-way', () => {
     }
   }, 120_000);
 
+  it('run again on the same unchanged files (e.g. killed before it could exit), returns the same notarization; changed files get a new one', async () => {
+    const tmp = await tempDir();
+    const dataDir = path.join(tmp.dir, 'data');
+    const n = await Notarium.open({ dataDir, scryptN: TEST_SCRYPT_N });
+    try {
+      await n.init(TEST_PASSPHRASE);
+      const folder = path.join(tmp.dir, 'cohort');
+      await dataset(folder, 4, 10_000);
+      const first = await n.notarize({ inputs: [folder], title: 'Twice' }, { passphrase: TEST_PASSPHRASE });
+      const again = await n.notarize({ inputs: [folder], title: 'Twice' }, { passphrase: TEST_PASSPHRASE });
+      expect(again.root).toBe(first.root);
+      expect(again.txHash).toBe(first.txHash);
+      expect(again.receiptPath).toBe(first.receiptPath);
+      expect(again.warnings.join('\n')).toContain('nothing was sent again');
+      expect(n.datasets()).toHaveLength(1);
+      expect(await n.pendingJobs()).toEqual([]);
+      // Another title is another request: notarized on its own.
+      const other = await n.notarize({ inputs: [folder], title: 'Twice, other title' }, { passphrase: TEST_PASSPHRASE });
+      expect(other.root).not.toBe(first.root);
+      // A changed file makes it a new notarization.
+      await writeFile(path.join(folder, 'sample-2.bin'), randomBytes(10_000));
+      const changed = await n.notarize({ inputs: [folder], title: 'Twice' }, { passphrase: TEST_PASSPHRASE });
+      expect(changed.root).not.toBe(first.root);
+      expect(n.datasets()).toHaveLength(3);
+    } finally {
+      await n.close();
+      await tmp.cleanup();
+    }
+  }, 120_000);
+
   it.skipIf(!canMount())('stops with DISK_FULL on a full disk, keeps what it committed, and finishes once space is freed', async () => {
     const tmp = await tempDir();
     const mountPoint = path.join(tmp.dir, 'small-disk');

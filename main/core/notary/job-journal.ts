@@ -20,14 +20,14 @@
  * caller's: commit the store first, then append (see prepare.ts), so a recorded file's
  * blocks and pins are always durable.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Decrypter, Encrypter } from 'age-encryption';
 import { z } from 'zod';
 import { NotariumError } from '../../../shared/errors.ts';
 import { asDiskFull } from '../fs/disk-full.ts';
-import { FILE_MODE, FOLDER_MODE, fsyncFolder } from '../fs/durable-files.ts';
+import { FILE_MODE, FOLDER_MODE, fsyncFolder, writeFileAtomic } from '../fs/durable-files.ts';
 
 const JOB_FORMAT = 'notarium-job/1';
 const bytes32 = z.string().regex(/^0x[0-9a-f]{64}$/);
@@ -83,7 +83,36 @@ export type ManifestRecord = z.infer<typeof manifestRecordSchema>;
 const recordSchema = z.discriminatedUnion('t', [fileRecordSchema, manifestRecordSchema]);
 export type JournalRecord = z.infer<typeof recordSchema>;
 
-const frameSchema = z.union([jobSpecSchema, z.array(recordSchema)]);
+/**
+ * What stays of a finished job for a while (`<id>.done`, one encrypted frame): its request,
+ * root and a digest of the inputs it notarized, so running the same command again on the
+ * same, unchanged files — e.g. after a kill between the job's end and the process's exit —
+ * returns that notarization instead of anchoring the data a second time.
+ */
+export const finishedJobSchema = z.strictObject({
+  t: z.literal('finished'),
+  spec: jobSpecSchema,
+  root: bytes32,
+  /** inputsDigest() of the files notarized. */
+  inputsDigest: bytes32,
+  /** Unix seconds. */
+  finishedAt: z.number().int().nonnegative(),
+});
+export type FinishedJob = z.infer<typeof finishedJobSchema>;
+
+/** How long a finished job is remembered, seconds. */
+export const FINISHED_JOB_KEPT_SECONDS = 7 * 24 * 3600;
+
+const frameSchema = z.union([jobSpecSchema, z.array(recordSchema), finishedJobSchema]);
+
+/**
+ * SHA-256 (0x-hex) of the sorted (path, size, mtimeMs) of `files`: equal for the same
+ * files, unchanged. Paths are dataset-relative, sizes bytes, times ms since the epoch.
+ */
+export function inputsDigest(files: Iterable<{ path: string; size: number; mtimeMs: number }>): string {
+  const rows = [...files].map((f) => [f.path, f.size, f.mtimeMs] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return `0x${createHash('sha256').update(JSON.stringify(rows)).digest('hex')}`;
+}
 
 /** Largest frame accepted when reading, bytes (a frame of 100,000 file records is ~25 MB). */
 const MAX_FRAME_BYTES = 256 * 1024 * 1024;
@@ -224,6 +253,43 @@ export class JobJournal {
     }
     this.#validBytes += frame.length;
     for (const r of records) this.#apply(r);
+  }
+
+  /**
+   * Records that the job finished with `root` (a small `<id>.done` file, encrypted like the
+   * journal), then deletes the journal. See finishedJobSchema.
+   * @throws NotariumError('DISK_FULL') or the fs error writing the record.
+   */
+  async finish(root: string, now: number = Math.floor(Date.now() / 1000)): Promise<void> {
+    const record: FinishedJob = { t: 'finished', spec: this.spec, root, inputsDigest: inputsDigest(this.files.values()), finishedAt: now };
+    const frame = await encryptFrame(record, this.#recipient);
+    try {
+      await writeFileAtomic(this.file.replace(/\.journal$/, '.done'), frame, 'fsync');
+    } catch (error) {
+      throw asDiskFull(error, path.dirname(this.file));
+    }
+    await this.remove();
+  }
+
+  /**
+   * Finished jobs of this account remembered in `jobsDir` (see finish); records older than
+   * FINISHED_JOB_KEPT_SECONDS are deleted on the way.
+   */
+  static async loadFinished(jobsDir: string, identity: string, now: number = Math.floor(Date.now() / 1000)): Promise<FinishedJob[]> {
+    const names = await readdir(jobsDir).catch(() => [] as string[]);
+    const out: FinishedJob[] = [];
+    for (const name of names.filter((n) => n.endsWith('.done'))) {
+      const file = path.join(jobsDir, name);
+      try {
+        const bytes = await readFile(file);
+        const record = finishedJobSchema.parse(await decryptFrame(bytes.subarray(4, 4 + bytes.readUInt32BE(0)), identity));
+        if (now - record.finishedAt > FINISHED_JOB_KEPT_SECONDS) await unlink(file).catch(() => undefined);
+        else out.push(record);
+      } catch {
+        // another account's, or torn: not ours to use
+      }
+    }
+    return out;
   }
 
   /** Deletes the journal (the job is finished). Missing already is fine. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { appendFile, readFile, stat, truncate } from 'node:fs/promises';
 import path from 'node:path';
 import { generateIdentity, identityToRecipient } from 'age-encryption';
-import { JobJournal, type FileRecord, type JobSpec } from '../../../main/core/notary/job-journal.ts';
+import { FINISHED_JOB_KEPT_SECONDS, inputsDigest, JobJournal, type FileRecord, type JobSpec } from '../../../main/core/notary/job-journal.ts';
 import { tempDir } from '../../helpers/tmp.ts';
 
 const spec: Omit<JobSpec, 'format' | 'id'> = {
@@ -100,6 +100,30 @@ describe('JobJournal', () => {
       await journal.remove();
       expect(await JobJournal.loadAll(jobs, mine.identity, mine.recipient)).toEqual([]);
       expect(await JobJournal.loadAll(path.join(tmp.dir, 'none'), mine.identity, mine.recipient)).toEqual([]);
+    } finally {
+      await tmp.cleanup();
+    }
+  });
+
+  it('remembers a finished job (request, root, digest of the inputs) for a week, without its journal', async () => {
+    const tmp = await tempDir();
+    try {
+      const k = await keys();
+      const jobs = path.join(tmp.dir, 'jobs');
+      const journal = await JobJournal.create(jobs, spec, k.recipient);
+      await journal.append([fileRecord(1), fileRecord(2)]);
+      const root = `0x${'ef'.repeat(32)}`;
+      await journal.finish(root, 1_790_000_000);
+      expect(await JobJournal.loadAll(jobs, k.identity, k.recipient)).toEqual([]);
+      const [done] = await JobJournal.loadFinished(jobs, k.identity, 1_790_000_000 + 60);
+      expect(done?.root).toBe(root);
+      expect(done?.spec.title).toBe('Cohort 7 imaging');
+      // Same files in any order give the same digest; a changed modification time does not.
+      expect(done?.inputsDigest).toBe(inputsDigest([fileRecord(2), fileRecord(1)]));
+      expect(done?.inputsDigest).not.toBe(inputsDigest([fileRecord(1), { ...fileRecord(2), mtimeMs: 1 }]));
+      // Past the week, it is forgotten and its file deleted.
+      expect(await JobJournal.loadFinished(jobs, k.identity, 1_790_000_000 + FINISHED_JOB_KEPT_SECONDS + 1)).toEqual([]);
+      expect(await JobJournal.loadFinished(jobs, k.identity, 1_790_000_000)).toEqual([]);
     } finally {
       await tmp.cleanup();
     }
