@@ -131,7 +131,7 @@ export function buildProgram(): Command {
         printResult(g.json === true, result, () =>
           [
             ...result.warnings.map((w) => `warning: ${w}`),
-            `Notarized ${result.fileCount} file${result.fileCount === 1 ? '' : 's'} (${formatBytes(result.totalBytes)})${result.totalBytes > 50e6 ? ` at ${(result.bytesPerSecond / 1e6).toFixed(0)} MB/s` : ''}`,
+            `Notarized ${result.fileCount} file${result.fileCount === 1 ? '' : 's'} (${formatBytes(result.totalBytes)})${result.totalBytes > 50e6 && result.bytesPerSecond > 0 ? ` at ${(result.bytesPerSecond / 1e6).toFixed(0)} MB/s` : ''}`,
             `  root:      ${result.root}`,
             `  anchored:  block ${result.blockNumber} at ${new Date(result.blockTime * 1000).toISOString()} on ${result.network}${result.local ? ' (LOCAL devnet: proves nothing to third parties)' : ''}`,
             `  tx:        ${result.txHash}${result.explorerUrl === undefined ? '' : `\n             ${result.explorerUrl}`}`,

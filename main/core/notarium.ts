@@ -969,7 +969,7 @@ export class Notarium {
       summary: { fileCount: inputs.files.length, totalBytes: inputs.totalBytes },
     };
     this.#recordDraft(draft, 'prepared');
-    return { draft, baseDir: inputs.baseDir, bytesPerSecond: seconds > 0 ? inputs.totalBytes / seconds : 0, warnings: inputs.warnings };
+    return { draft, baseDir: inputs.baseDir, bytesPerSecond: seconds > 0 ? prepared.bytesEncrypted / seconds : 0, warnings: inputs.warnings };
   }
 
   /** Inserts the draft's dataset into the ledger unless it is there already; returns its id. */

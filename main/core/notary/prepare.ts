@@ -44,6 +44,8 @@ export interface PreparedDataset {
   manifestHeaderCid: string;
   manifestPayloadCid: string;
   root: string;
+  /** Plaintext bytes encrypted by this run (files reused from a job journal excluded). */
+  bytesEncrypted: number;
 }
 
 export interface PrepareOptions {
@@ -129,6 +131,7 @@ export async function prepareDataset(o: PrepareOptions): Promise<PreparedDataset
   // to 16 MiB, the pipeline's buffers per stream, so large files run at most two at a
   // time and memory stays flat.
   let files: ManifestFile[];
+  let bytesEncrypted = 0;
   try {
     const records = await mapWeighted(
       sorted,
@@ -141,6 +144,7 @@ export async function prepareDataset(o: PrepareOptions): Promise<PreparedDataset
           return kept;
         }
         const record = await processFile(f, o);
+        bytesEncrypted += record.size;
         committer.add(record, record.size);
         return record;
       },
@@ -181,5 +185,6 @@ export async function prepareDataset(o: PrepareOptions): Promise<PreparedDataset
     manifestHeaderCid: stored.manifestHeaderCid,
     manifestPayloadCid: stored.manifestPayloadCid,
     root,
+    bytesEncrypted,
   };
 }
