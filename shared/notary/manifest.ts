@@ -9,7 +9,7 @@
  * in the receipt.
  */
 import canonicalize from 'canonicalize';
-import { sha256, toUtf8Bytes } from 'ethers';
+import { sha256 } from 'ethers';
 import { z } from 'zod';
 import { NotariumError } from '../errors.ts';
 import { unsafePathReason } from '../safe-path.ts';
@@ -97,9 +97,13 @@ export function canonicalManifest(manifest: Manifest): string {
   return text;
 }
 
-/** SHA-256 (FIPS 180-4) of the canonical manifest's UTF-8 bytes, 0x-prefixed. */
+/**
+ * SHA-256 (FIPS 180-4) of the canonical manifest's UTF-8 bytes, 0x-prefixed. TextEncoder
+ * rather than ethers' toUtf8Bytes: the same bytes for canonical JSON (which escapes lone
+ * surrogates), ~100x faster on the 36 MB manifest of 100,000 files.
+ */
 export function manifestDigest(canonicalText: string): string {
-  return sha256(toUtf8Bytes(canonicalText));
+  return sha256(new TextEncoder().encode(canonicalText));
 }
 
 /** Sorts files by path in code-unit order, the order leaves and proofs are indexed in. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { sha256, toUtf8Bytes } from 'ethers';
 import { canonicalManifest, manifestDigest, parseManifest, MANIFEST_PROFILE, type Manifest } from '../../shared/notary/manifest.ts';
 
 const base: Manifest = {
@@ -39,4 +40,11 @@ describe('canonical manifest (RFC 8785)', () => {
     expect(() => parseManifest(canonicalManifest({ ...base, files: [{ ...f, path: 'b' }, { ...f, path: 'a' }] }))).toThrow(/sorted/);
     expect(() => parseManifest(canonicalManifest({ ...base, files: [f, f] }))).toThrow(/duplicates/);
   });
+
+  it('digests the same UTF-8 bytes as ethers toUtf8Bytes (non-ASCII, astral); the canonical form refuses lone surrogates', () => {
+    const text = canonicalManifest({ ...base, title: 'Étude — 研究 end 🧬' });
+    expect(manifestDigest(text)).toBe(sha256(toUtf8Bytes(text)));
+    expect(() => canonicalManifest({ ...base, title: 'lone \ud800' })).toThrow(/surrogate/i);
+  });
 });
+
