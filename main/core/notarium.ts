@@ -28,6 +28,9 @@ import type { HeliaNetworking } from './ipfs/helia-backend.ts';
 import type { SecretStore } from './ipfs/secret-store.ts';
 import type { AgeCipherPool } from './crypto/index.ts';
 import type { DevnetConnection, FeeConfirmation } from './chain/index.ts';
+import type * as ChainIndex from './chain/index.ts';
+
+type ChainModule = typeof ChainIndex;
 import type { ConsentService } from './consent/index.ts';
 import { DataDirLayout, resolveDataDir } from './paths.ts';
 import { readSettings, updateSettings, type Settings } from './settings.ts';
@@ -1291,9 +1294,11 @@ export class Notarium {
   }
 
   #chainVerifier(rpc: string | undefined): ChainVerifier {
-    const chainModule = import('./chain/index.ts');
+    // Loaded on first use only: `verify --offline` never needs the chain code (≈ 1 s to load).
+    let chainModule: Promise<ChainModule> | undefined;
+    const loadChain = (): Promise<ChainModule> => (chainModule ??= import('./chain/index.ts'));
     const providerFor = async (receipt: ReceiptStatement): Promise<{ provider: JsonRpcApiProvider; close: () => Promise<void> } | null> => {
-      const { connectRpc, DEVNET_CHAIN_ID } = await chainModule;
+      const { connectRpc, DEVNET_CHAIN_ID } = await loadChain();
       const url = rpc ?? (this.#settings?.network?.chainId === Number(receipt.network.chainId) ? this.#settings.network.rpcUrl : undefined);
       if (url !== undefined) {
         const p = await connectRpc(url, receipt.network.chainId, { pollingIntervalMs: 1000 });
@@ -1325,14 +1330,14 @@ export class Notarium {
             provider = conn.provider;
             close = conn.close;
           } else {
-            const preset = (await chainModule).networkByChainId(receipt.network.chainId);
+            const preset = (await loadChain()).networkByChainId(receipt.network.chainId);
             return fail('CHAIN_FAILED', `No RPC endpoint configured for chain ${receipt.network.chainId} (${preset?.name ?? receipt.network.name}); pass --rpc <url>${preset?.publicRpcUrl ? ` (e.g. ${preset.publicRpcUrl})` : ''}, or --offline.`);
           }
         } catch (e) {
           return { ...fail(isNotariumError(e) ? e.code : 'CHAIN_FAILED', `cannot reach the chain: ${(e as Error).message}`), unreachable: !isNotariumError(e) || e.code !== 'CHAIN_ID_MISMATCH' };
         }
         try {
-          const v = await (await chainModule).verifyAnchorOnChain(provider, {
+          const v = await (await loadChain()).verifyAnchorOnChain(provider, {
             chainId: receipt.network.chainId,
             contract: receipt.contract,
             root: receipt.root,
