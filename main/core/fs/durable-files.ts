@@ -226,9 +226,16 @@ export class DirtyFolders {
     this.mark(path.dirname(file));
   }
 
-  /** Held renames not flushed yet (readers do not see them). */
-  get heldCount(): number {
-    return this.#held.length;
+  /** True while `temp` (given to hold) waits for its rename. */
+  isHeld(temp: string): boolean {
+    return this.#held.some((h) => h.temp === temp);
+  }
+
+  /** Drops every held rename to `file` (its value was deleted before a flush). */
+  unhold(file: string): void {
+    const dropped = this.#held.filter((h) => h.file === file);
+    this.#held = this.#held.filter((h) => h.file !== file);
+    for (const h of dropped) this.#files.delete(h.temp);
   }
 
   /**
@@ -273,7 +280,12 @@ export class DirtyFolders {
     const heldFolders = [...new Set(held.map(({ file }) => path.dirname(file)))];
     try {
       for (const { temp, file } of held) {
-        await rename(temp, file);
+        try {
+          await rename(temp, file);
+        } catch (error) {
+          // Deleted (unheld) while this flush ran: nothing to put in place.
+          if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        }
         renamed.add(temp);
       }
       if (heldFolders.length < SYNCFS_THRESHOLD || !(await syncFileSystem(heldFolders[0] as string))) await eachLimited(heldFolders, 8, fsyncFolder);

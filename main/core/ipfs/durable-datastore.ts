@@ -10,8 +10,12 @@
  * itself: a durable pin record implies durable block records. With durability 'batched'
  * (group commit) nothing is flushed per put: a commit-prefix record is held back and put
  * in place by the next `flush()`, after everything written before it is durable — so
- * the same implication holds, and until then the record is simply not there.
+ * the same implication holds. Until then this datastore reads it from its temporary file
+ * (read-your-writes), while other processes, and this one after a crash, do not see it:
+ * with Helia's '/pinned-block/' records held too, a pin cut short by a crash leaves no
+ * record that would keep its blocks from garbage collection forever.
  */
+import { readFile, unlink } from 'node:fs/promises';
 import { FsDatastore } from 'datastore-fs';
 import { NotariumError } from '../../../shared/errors.ts';
 import { DirtyFolders, makeFolder, writeFileAtomic, writeTemp, type Durability } from '../fs/durable-files.ts';
@@ -36,6 +40,8 @@ export class DurableFsDatastore extends FsDatastore {
   readonly #commitPrefixes: readonly string[];
   readonly #dirty: DirtyFolders;
   readonly #knownFolders = new Set<string>();
+  /** Held records not renamed yet: final file -> temporary file holding the latest value. */
+  readonly #held = new Map<string, string>();
 
   constructor(location: string, options: DurableFsDatastoreOptions = {}) {
     super(location);
@@ -67,7 +73,9 @@ export class DurableFsDatastore extends FsDatastore {
         this.#knownFolders.add(dir);
       }
       if (commit && batched) {
-        await this.#dirty.hold(await writeTemp(file, value, options?.signal), file);
+        const temp = await writeTemp(file, value, options?.signal);
+        await this.#dirty.hold(temp, file);
+        this.#held.set(file, temp);
         return key;
       }
       await writeFileAtomic(file, value, batched ? 'none' : this.#durability, options?.signal);
@@ -81,8 +89,32 @@ export class DurableFsDatastore extends FsDatastore {
     return key;
   }
 
+  /** Reads a held record's latest value (see the module comment), else as datastore-fs. */
+  override async get(key: Key, options?: AbortOptions): Promise<Uint8Array> {
+    const temp = this.#held.get(this._encode(key).file);
+    if (temp !== undefined) return readFile(temp);
+    return super.get(key, options);
+  }
+
+  override async has(key: Key, options?: AbortOptions): Promise<boolean> {
+    if (this.#held.has(this._encode(key).file)) return true;
+    return super.has(key, options);
+  }
+
+  /** Deletes `key`, including a held value that was not put in place yet. */
+  override async delete(key: Key, options?: AbortOptions): Promise<void> {
+    const { file } = this._encode(key);
+    const temp = this.#held.get(file);
+    if (temp !== undefined) {
+      this.#held.delete(file);
+      this.#dirty.unhold(file);
+      await unlink(temp).catch(() => undefined);
+    }
+    await super.delete(key, options);
+  }
+
   /**
-   * Makes every put made before the call survive a power cut.
+   * Makes every put made before the call survive a power cut (and puts held records in place).
    *
    * @throws NotariumError('IPFS_FAILED') if an fsync fails.
    */
@@ -91,6 +123,8 @@ export class DurableFsDatastore extends FsDatastore {
       await this.#dirty.flush();
     } catch (error) {
       throw new NotariumError('IPFS_FAILED', 'cannot flush the datastore to disk', { cause: error });
+    } finally {
+      for (const [file, temp] of this.#held) if (!this.#dirty.isHeld(temp)) this.#held.delete(file);
     }
   }
 }

@@ -71,6 +71,12 @@ export interface HeliaBackendOptions {
 /** Key prefix of Helia's pin records, which its pinner writes after all block records. */
 const PIN_PREFIX = '/pin/';
 
+/**
+ * Key prefix of Helia's per-block pin records. With group commit they are held back too
+ * (durable-datastore.ts): a pin cut short by a crash must not leave blocks marked pinned.
+ */
+const PINNED_BLOCK_PREFIX = '/pinned-block/';
+
 /** The embedded Helia node as an IpfsBackend. Create with `HeliaBackend.open`. */
 export class HeliaBackend implements IpfsBackend {
   readonly kind = 'helia';
@@ -133,7 +139,7 @@ export class HeliaBackend implements IpfsBackend {
       throw new NotariumError('INVALID_INPUT', `unknown durability '${String(durability)}'`);
     }
     const blockstore = new VerifiedFsBlockstore(path.join(folder, 'blocks'), durability);
-    const datastore = new DurableFsDatastore(path.join(folder, 'datastore'), { durability, commitPrefixes: [PIN_PREFIX] });
+    const datastore = new DurableFsDatastore(path.join(folder, 'datastore'), { durability, commitPrefixes: durability === 'batched' ? [PIN_PREFIX, PINNED_BLOCK_PREFIX] : [PIN_PREFIX] });
     try {
       await blockstore.open();
       await datastore.open();

@@ -16,7 +16,7 @@ export interface GroupCommitLimits {
   files?: number;
   /** Bytes of content waiting, bytes; default 256 MiB. */
   bytes?: number;
-  /** After the first waiting file, ms; default 1,000. */
+  /** After the first waiting file, ms; default 250 (what a kill can cost at most, besides files in progress). */
   delayMs?: number;
 }
 
@@ -43,7 +43,7 @@ export class GroupCommitter<T> {
     this.#record = record;
     this.#maxFiles = limits.files ?? 512;
     this.#maxBytes = limits.bytes ?? 256 * 1024 * 1024;
-    this.#delayMs = limits.delayMs ?? 1000;
+    this.#delayMs = limits.delayMs ?? 250;
   }
 
   /**

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { readdir } from 'node:fs/promises';
 import { Key } from 'interface-datastore';
+import { FsDatastore } from 'datastore-fs';
 import { GroupCommitter } from '../../../main/core/notary/group-commit.ts';
 import { DurableFsDatastore } from '../../../main/core/ipfs/durable-datastore.ts';
 import { HeliaBackend } from '../../../main/core/ipfs/helia-backend.ts';
@@ -30,17 +32,32 @@ describe('group commit', () => {
     expect(() => g.add('e', 1)).toThrow('ENOSPC');
   });
 
-  it('holds a pin record back until the datastore flush, while other records are visible at once', async () => {
+  it('holds pin records back until the datastore flush: this store reads them at once, another reader (or a restart) only after it', async () => {
     const tmp = await tempDir();
     try {
-      const store = new DurableFsDatastore(path.join(tmp.dir, 'ds'), { durability: 'batched', commitPrefixes: ['/pin/'] });
+      const folder = path.join(tmp.dir, 'ds');
+      const store = new DurableFsDatastore(folder, { durability: 'batched', commitPrefixes: ['/pin/', '/pinned-block/'] });
       await store.open();
+      const other = new FsDatastore(folder);
+      await other.open();
       await store.put(new Key('/pinned-block/abc'), new Uint8Array([1]));
       await store.put(new Key('/pin/root'), new Uint8Array([2]));
+      await store.put(new Key('/pin/root'), new Uint8Array([3]));
+      await store.put(new Key('/other/x'), new Uint8Array([4]));
+      expect([...(await store.get(new Key('/pin/root')))]).toEqual([3]);
       expect(await store.has(new Key('/pinned-block/abc'))).toBe(true);
-      expect(await store.has(new Key('/pin/root'))).toBe(false);
+      expect(await other.has(new Key('/pin/root'))).toBe(false);
+      expect(await other.has(new Key('/pinned-block/abc'))).toBe(false);
+      expect(await other.has(new Key('/other/x'))).toBe(true);
+      // A held record deleted before the flush never appears.
+      await store.put(new Key('/pin/gone'), new Uint8Array([5]));
+      await store.delete(new Key('/pin/gone'));
+      expect(await store.has(new Key('/pin/gone'))).toBe(false);
       await store.flush();
-      expect([...(await store.get(new Key('/pin/root')))]).toEqual([2]);
+      expect([...(await other.get(new Key('/pin/root')))]).toEqual([3]);
+      expect(await other.has(new Key('/pinned-block/abc'))).toBe(true);
+      expect(await other.has(new Key('/pin/gone'))).toBe(false);
+      expect((await readdir(folder, { recursive: true })).filter((n) => n.endsWith('.tmp'))).toEqual([]);
       await store.close();
     } finally {
       await tmp.cleanup();
@@ -54,9 +71,12 @@ describe('group commit', () => {
       const bytes = randomBytes(3 * 1024 * 1024);
       const { cid } = await node.addBytes(bytes, { commit: false });
       await node.pin(cid, { commit: false });
-      expect(await node.isPinned(cid)).toBe(false);
+      const pinFiles = async (): Promise<string[]> => (await readdir(path.join(tmp.dir, 'ipfs', 'datastore'), { recursive: true })).filter((n) => n.endsWith('.data') && (n.startsWith('pin') || n.includes('pinned-block')));
+      // Written but not in place: a crash now would leave nothing marked pinned.
+      expect(await pinFiles()).toEqual([]);
       await node.commit();
       expect(await node.isPinned(cid)).toBe(true);
+      expect((await pinFiles()).length).toBeGreaterThan(1);
       const parts: Uint8Array[] = [];
       for await (const p of node.cat(cid)) parts.push(p);
       expect(Buffer.concat(parts).equals(bytes)).toBe(true);
