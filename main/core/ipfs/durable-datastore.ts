@@ -92,7 +92,14 @@ export class DurableFsDatastore extends FsDatastore {
   /** Reads a held record's latest value (see the module comment), else as datastore-fs. */
   override async get(key: Key, options?: AbortOptions): Promise<Uint8Array> {
     const temp = this.#held.get(this._encode(key).file);
-    if (temp !== undefined) return readFile(temp);
+    if (temp !== undefined) {
+      try {
+        return await readFile(temp);
+      } catch (error) {
+        // A flush running now has just put it in place: read it there.
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
+    }
     return super.get(key, options);
   }
 
