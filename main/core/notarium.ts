@@ -566,6 +566,7 @@ export class Notarium {
       confirmations: req.confirmations,
       ...(call.confirmFee === undefined ? {} : { confirmFee: call.confirmFee }),
       receiptPath: req.receiptOut ?? path.join(drafted.baseDir, `${slug(req.title)}-${drafted.draft.root.slice(2, 10)}.notarium-receipt.json`),
+      proof: drafted.proof,
       ...(call.signal === undefined ? {} : { signal: call.signal }),
     });
     await (await openJournal()).finish(result.root);
@@ -716,6 +717,7 @@ export class Notarium {
         confirmations: call.confirmations ?? 1,
         ...(call.confirmFee === undefined ? {} : { confirmFee: call.confirmFee }),
         receiptPath: input.receiptOut ?? `${slug(old.title)}-${drafted.draft.root.slice(2, 10)}.notarium-receipt.json`,
+        proof: drafted.proof,
         ...(call.signal === undefined ? {} : { signal: call.signal }),
       });
       return { kind: 'anchored', result: { ...result, bytesPerSecond: drafted.bytesPerSecond, warnings: [...drafted.warnings, ...result.warnings] } };
@@ -912,7 +914,7 @@ export class Notarium {
   async #prepareDraft(
     req: { inputs: string[]; title: string; authors: ManifestAuthor[]; public: boolean; recipients: string[]; supersedes: string; journal?: () => Promise<JobJournal> },
     call: { onProgress?: (p: Progress) => void; signal?: AbortSignal },
-  ): Promise<{ draft: Draft; baseDir: string; bytesPerSecond: number; warnings: string[] }> {
+  ): Promise<{ draft: Draft; baseDir: string; bytesPerSecond: number; warnings: string[]; proof: (index: number) => string[] }> {
     // Lab policy (managed settings) first: a refused dataset must cost no work and store nothing.
     assertPublicModeAllowed(this.effectiveSettings.policy, req.public, this.effectiveSettings.managed.file);
     this.#assertAnchoringAllowed();
@@ -972,7 +974,7 @@ export class Notarium {
       summary: { fileCount: inputs.files.length, totalBytes: inputs.totalBytes },
     };
     this.#recordDraft(draft, 'prepared');
-    return { draft, baseDir: inputs.baseDir, bytesPerSecond: seconds > 0 ? prepared.bytesEncrypted / seconds : 0, warnings: inputs.warnings };
+    return { draft, baseDir: inputs.baseDir, bytesPerSecond: seconds > 0 ? prepared.bytesEncrypted / seconds : 0, warnings: inputs.warnings, proof: prepared.proof };
   }
 
   /** Inserts the draft's dataset into the ledger unless it is there already; returns its id. */
@@ -999,7 +1001,7 @@ export class Notarium {
   }
 
   /** Anchors a fully signed draft, waits for confirmations, writes and records the receipt. */
-  async #anchorDraft(draft: Draft, signatures: string[], wallet: Wallet, opts: { confirmations: number; receiptPath: string; signal?: AbortSignal; confirmFee?: FeeConfirmation }): Promise<Omit<NotarizeResult, 'bytesPerSecond' | 'warnings'> & { bytesPerSecond: number; warnings: string[] }> {
+  async #anchorDraft(draft: Draft, signatures: string[], wallet: Wallet, opts: { confirmations: number; receiptPath: string; signal?: AbortSignal; confirmFee?: FeeConfirmation; proof?: (index: number) => string[] }): Promise<Omit<NotarizeResult, 'bytesPerSecond' | 'warnings'> & { bytesPerSecond: number; warnings: string[] }> {
     const chain = await this.#chainContext();
     this.#assertAnchoringAllowed(chain.chainId, chain.name);
     const ledger = this.#ledgerDb();
@@ -1051,7 +1053,8 @@ export class Notarium {
     }
     const submitter = anchored.alreadyAnchored ? ((await this.#registrySubmitter(chain, draft.root)) ?? wallet.address) : wallet.address;
     const manifest = parseManifest(draft.manifest);
-    const prover = datasetProver(manifest.files.map((f) => [f.salt, f.sha256]));
+    // The tree prepare built for this very manifest, when this process made it (no second build).
+    const proof = opts.proof ?? datasetProver(manifest.files.map((f) => [f.salt, f.sha256])).proof;
     const head: Omit<Receipt, 'files'> = {
       format: RECEIPT_FORMAT,
       version: RECEIPT_VERSION,
@@ -1073,7 +1076,7 @@ export class Notarium {
     const { writeReceiptFile } = await import('./notary/receipt-writer.ts');
     const written = await writeReceiptFile(keptPath, head, manifest.files.length, (i) => {
       const f = manifest.files[i] as (typeof manifest.files)[number];
-      return { path: f.path, size: f.size, sha256: f.sha256, salt: f.salt, proof: prover.proof(i) };
+      return { path: f.path, size: f.size, sha256: f.sha256, salt: f.salt, proof: proof(i) };
     }).catch((e: unknown) => {
       throw asDiskFull(e, this.layout.receiptsDir);
     });

@@ -12,7 +12,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { NotariumError } from '../../../shared/errors.ts';
-import { datasetRoot, PUBLIC_SALT } from '../../../shared/notary/leaf.ts';
+import { datasetProver, PUBLIC_SALT } from '../../../shared/notary/leaf.ts';
 import {
   canonicalManifest,
   manifestDigest,
@@ -44,6 +44,8 @@ export interface PreparedDataset {
   manifestHeaderCid: string;
   manifestPayloadCid: string;
   root: string;
+  /** Merkle proof of manifest.files[i], made on demand (for the receipt, without building the tree again). */
+  proof: (index: number) => string[];
   /** Plaintext bytes encrypted by this run (files reused from a job journal excluded). */
   bytesEncrypted: number;
 }
@@ -169,8 +171,8 @@ export async function prepareDataset(o: PrepareOptions): Promise<PreparedDataset
   };
   const manifestText = canonicalManifest(manifest);
   const digest = manifestDigest(manifestText);
-  // The root only: proofs are made when the receipt is written, one at a time.
-  const root = datasetRoot(files.map((f) => [f.salt, f.sha256]));
+  // Proofs are made when the receipt is written, one at a time, from this same tree.
+  const { root, proof } = datasetProver(files.map((f) => [f.salt, f.sha256]));
   let stored = journal?.manifest;
   if (stored === undefined || stored.manifestDigest !== digest || !(await o.storage.isPinned(stored.manifestHeaderCid)) || !(await o.storage.isPinned(stored.manifestPayloadCid))) {
     const cids = await storeEncrypted(once(new TextEncoder().encode(manifestText)), o.recipients, o.cipher, o.storage, o.signal);
@@ -185,6 +187,7 @@ export async function prepareDataset(o: PrepareOptions): Promise<PreparedDataset
     manifestHeaderCid: stored.manifestHeaderCid,
     manifestPayloadCid: stored.manifestPayloadCid,
     root,
+    proof,
     bytesEncrypted,
   };
 }
