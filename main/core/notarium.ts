@@ -6,7 +6,7 @@
  */
 import { constants as fsConstants } from 'node:fs';
 import { access, mkdir, mkdtemp, readFile, readdir, rm, stat, unlink } from 'node:fs/promises';
-import { copyFileAtomic, writeFileAtomic } from './fs/durable-files.ts';
+import { copyFileAtomic, fileExists, writeFileAtomic } from './fs/durable-files.ts';
 import { asDiskFull } from './fs/disk-full.ts';
 import path from 'node:path';
 import { CID } from 'multiformats/cid';
@@ -216,12 +216,6 @@ function missingData(e: unknown, cid: string, ipfsDir: string): unknown {
  */
 const RECEIPT_IN_LEDGER_MAX_BYTES = 8 * 1024 * 1024;
 
-async function exists(file: string): Promise<boolean> {
-  return stat(file).then(
-    () => true,
-    () => false,
-  );
-}
 
 /** True if the job `spec` carries out `request` (same inputs, title, authors, mode, recipients, predecessor). */
 function sameJobRequest(spec: JobSpec, request: Pick<JobSpec, 'kind' | 'inputs' | 'title' | 'authors' | 'public' | 'recipients' | 'supersedes'>): boolean {
@@ -527,7 +521,7 @@ export class Notarium {
         await journal.finish(root);
         return done;
       }
-      if (await exists(this.#anchoringJobPath(root))) {
+      if (await fileExists(this.#anchoringJobPath(root))) {
         const resumed = await this.resumeAnchor(root, { ...call, confirmations: req.confirmations });
         await journal.finish(root);
         return resumed;

@@ -11,9 +11,10 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';
-import { chmod, copyFile, mkdir, open, rename, unlink } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { mapLimit } from '../notary/map-limit.ts';
 
 /**
  * 'fsync': every file is flushed before its rename and folders are flushed before an
@@ -153,22 +154,18 @@ async function datasyncFile(file: string): Promise<void> {
   }
 }
 
-/** Runs `task` over `items`, `limit` at a time; rejects with the first failure after all settle. */
-async function eachLimited<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      try {
-        await task(item);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  if (failure !== undefined) throw failure.error;
+/**
+ * True if `file` exists (stat succeeds), false if it does not (ENOENT).
+ * @throws any other fs error (EACCES...): an unreadable path is not reported as absent.
+ */
+export async function fileExists(file: string): Promise<boolean> {
+  return stat(file).then(
+    () => true,
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return false;
+      throw error;
+    },
+  );
 }
 
 /** fsyncs a folder so the renames and creations inside it survive a power cut. */
@@ -265,9 +262,9 @@ export class DirtyFolders {
       // Few entries: syncing them one by one is cheaper than starting `sync`.
       const many = files.length + folders.length >= SYNCFS_THRESHOLD;
       if (anchor === undefined || this.#durability !== 'batched' || !many || !(await syncFileSystem(anchor))) {
-        await eachLimited(files, SYNCS_IN_FLIGHT, datasyncFile);
+        await mapLimit(files, SYNCS_IN_FLIGHT, datasyncFile);
         // A few folders at a time: up to 1024 shard folders could be dirty, and each holds an fd.
-        await eachLimited(folders, 8, fsyncFolder);
+        await mapLimit(folders, 8, fsyncFolder);
       }
     } catch (error) {
       for (const file of files) this.#files.add(file);
@@ -288,7 +285,7 @@ export class DirtyFolders {
         }
         renamed.add(temp);
       }
-      if (heldFolders.length < SYNCFS_THRESHOLD || !(await syncFileSystem(heldFolders[0] as string))) await eachLimited(heldFolders, 8, fsyncFolder);
+      if (heldFolders.length < SYNCFS_THRESHOLD || !(await syncFileSystem(heldFolders[0] as string))) await mapLimit(heldFolders, 8, fsyncFolder);
     } catch (error) {
       this.#held = [...held.filter(({ temp }) => !renamed.has(temp)), ...this.#held];
       for (const folder of heldFolders) this.#dirty.add(folder);

@@ -14,7 +14,7 @@
  *
  * Files are mode 0600, the folder 0700.
  */
-import { chmod, mkdir, readFile, rename, stat } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 
 import { Decrypter, Encrypter, generateIdentity, identityToRecipient } from 'age-encryption';
@@ -22,6 +22,7 @@ import { Wallet, decryptKeystoreJson, encryptKeystoreJson, getAddress } from 'et
 import { z } from 'zod';
 
 import { NotariumError } from '../../../shared/errors.ts';
+import { fileExists } from '../fs/durable-files.ts';
 import { createFilesAtomically, FILE_EXISTS } from './atomic-files.ts';
 import { assertNewPassphrase, assertNonEmptyPassphrase, normalizePassphrase } from './passphrase.ts';
 
@@ -266,12 +267,3 @@ function accountExists(keysDir: string): NotariumError {
   return new NotariumError('ACCOUNT_EXISTS', `An account already exists in ${keysDir}`, { details: { keysDir } });
 }
 
-async function fileExists(file: string): Promise<boolean> {
-  return stat(file).then(
-    () => true,
-    (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return false;
-      throw error;
-    },
-  );
-}
