@@ -9,6 +9,11 @@
  * so anyone holding the file can compute its leaf.
  */
 import { StandardMerkleTree } from '@openzeppelin/merkle-tree';
+// The library's own building blocks (what StandardMerkleTree.of runs), used directly for
+// large trees: the class keeps ~2 KB of objects per leaf and re-checks every proof it
+// hands out; these keep the tree as one array of hex strings (~0.2 KB per leaf).
+import { getProof, makeMerkleTree } from '@openzeppelin/merkle-tree/dist/core.js';
+import { standardLeafHash } from '@openzeppelin/merkle-tree/dist/hashes.js';
 import { ZERO_BYTES32 } from './typed-data.ts';
 
 /** ABI types of one leaf: [salt, sha256 of the plaintext]. Recorded in manifest and receipt. */
@@ -33,27 +38,58 @@ export interface DatasetTree {
  * @throws Error from the library on malformed values (not 32-byte hex).
  */
 export function buildDatasetTree(leaves: readonly LeafValue[]): DatasetTree {
-  const tree = StandardMerkleTree.of(leaves.map((l) => [...l]), [...LEAF_ENCODING]);
-  const proofs = leaves.map((_, i) => tree.getProof(i));
-  return { root: tree.root, proofs };
+  const { tree, treeIndex } = flatTree(leaves);
+  return { root: tree[0] as string, proofs: Array.from(treeIndex, (at) => getProof(tree, at)) };
 }
 
 /**
- * The tree over `leaves` with proofs made on demand: `proof(i)` is leaves[i]'s proof
- * (StandardMerkleTree.getProof), so a 100,000-file receipt never holds every proof at once.
- * @throws Error from the library on malformed values.
+ * The StandardMerkleTree layout over `leaves`, built from the library's core: leaf hashes
+ * (standardLeafHash) sorted ascending, then makeMerkleTree, exactly as
+ * StandardMerkleTree.of does (tests compare roots and proofs). Returns the flat tree
+ * (root at 0) and, per input leaf, its index in the tree.
+ * Sorting compares the 0x-prefixed lowercase 32-byte hex strings, which orders them as
+ * the library's byte comparison does.
+ */
+function flatTree(leaves: readonly LeafValue[]): { tree: string[]; treeIndex: Int32Array } {
+  if (leaves.length === 0) throw new Error('Expected non-zero number of leaves');
+  const hashes = leaves.map((l) => standardLeafHash([...LEAF_ENCODING], [...l]));
+  const order = Array.from(hashes.keys()).sort((a, b) => {
+    const x = hashes[a] as string;
+    const y = hashes[b] as string;
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+  const tree = makeMerkleTree(order.map((i) => hashes[i] as string));
+  const treeIndex = new Int32Array(leaves.length);
+  order.forEach((valueIndex, leafIndex) => {
+    treeIndex[valueIndex] = tree.length - leafIndex - 1;
+  });
+  return { tree, treeIndex };
+}
+
+/**
+ * The tree over `leaves` with proofs made on demand: `proof(i)` is leaves[i]'s proof,
+ * equal to StandardMerkleTree.getProof(i), so a 100,000-file receipt never holds every
+ * proof at once. Holds one array of 2n-1 hex strings.
+ * @throws Error from the library on malformed values or no leaves.
  */
 export function datasetProver(leaves: readonly LeafValue[]): { root: string; proof: (index: number) => string[] } {
-  const tree = StandardMerkleTree.of(leaves.map((l) => [...l]), [...LEAF_ENCODING]);
-  return { root: tree.root, proof: (index) => tree.getProof(index) };
+  const { tree, treeIndex } = flatTree(leaves);
+  return {
+    root: tree[0] as string,
+    proof: (index) => {
+      const at = treeIndex[index];
+      if (at === undefined) throw new RangeError(`no leaf ${index}`);
+      return getProof(tree, at);
+    },
+  };
 }
 
 /**
- * The root alone (no proofs), for verifiers: StandardMerkleTree.of(...).root.
- * @throws Error from the library on malformed values.
+ * The root alone (no proofs), for verifiers: equal to StandardMerkleTree.of(...).root.
+ * @throws Error from the library on malformed values or no leaves.
  */
 export function datasetRoot(leaves: readonly LeafValue[]): string {
-  return StandardMerkleTree.of(leaves.map((l) => [...l]), [...LEAF_ENCODING]).root;
+  return flatTree(leaves).tree[0] as string;
 }
 
 /** Leaf hash of one value, as the contract's MerkleProof would see it. */

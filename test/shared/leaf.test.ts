@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AbiCoder, keccak256, concat, getBytes, hexlify, randomBytes } from 'ethers';
-import { buildDatasetTree, leafHash, verifyLeafProof, PUBLIC_SALT, type LeafValue } from '../../shared/notary/leaf.ts';
+import { StandardMerkleTree } from '@openzeppelin/merkle-tree';
+import { buildDatasetTree, datasetProver, datasetRoot, leafHash, verifyLeafProof, PUBLIC_SALT, type LeafValue } from '../../shared/notary/leaf.ts';
 
 /** Independent re-implementation of the StandardMerkleTree rules, for cross-checking. */
 function ozLeaf([salt, sha]: LeafValue): string {
@@ -49,5 +50,26 @@ describe('dataset Merkle tree (OpenZeppelin StandardMerkleTree encoding)', () =>
     const { root, proofs } = buildDatasetTree([v]);
     expect(proofs[0]).toEqual([]);
     expect(root).toBe(ozLeaf(v));
+  });
+
+  it('root and proofs equal StandardMerkleTree.of for the same leaves, in input order', () => {
+    for (const n of [1, 2, 3, 10, 257]) {
+      const leaves: LeafValue[] = Array.from({ length: n }, () => [rand(), rand()]);
+      const reference = StandardMerkleTree.of(leaves.map((l) => [...l]), ['bytes32', 'bytes32']);
+      const prover = datasetProver(leaves);
+      const built = buildDatasetTree(leaves);
+      expect(prover.root).toBe(reference.root);
+      expect(datasetRoot(leaves)).toBe(reference.root);
+      expect(built.root).toBe(reference.root);
+      leaves.forEach((_, i) => {
+        expect(prover.proof(i)).toEqual(reference.getProof(i));
+        expect(built.proofs[i]).toEqual(reference.getProof(i));
+      });
+    }
+  });
+
+  it('rejects an empty leaf list and an index outside the tree', () => {
+    expect(() => datasetRoot([])).toThrow();
+    expect(() => datasetProver([[rand(), rand()]]).proof(1)).toThrow(RangeError);
   });
 });
