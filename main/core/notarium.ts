@@ -413,11 +413,20 @@ export class Notarium {
 
   /** The pipeline's ports over the services; `groupCommit`: adds and pins wait for `storage.commit()`. */
   async #ports(pool: AgeCipherPool, ipfs: IpfsBackend, options: { groupCommit?: boolean } = {}): Promise<{ cipher: CipherPort; storage: StoragePort }> {
-    const { encryptStream, decryptStream } = await import('./crypto/index.ts');
+    const { encryptStream, encryptFile, decryptStream } = await import('./crypto/index.ts');
+    const { rememberLeafDigest } = await import('./ipfs/index.ts');
     const commit = options.groupCommit !== true;
+    // Leaves cut at the store's chunk size are hashed by the cipher worker that seals them.
+    const leafSize = ipfs.profile.chunkSize;
     return {
       cipher: {
         encrypt: (source, recipients) => encryptStream(source, recipients, pool),
+        ...(pool.canSealFiles
+          ? {
+              encryptFile: (file: string, recipients: readonly string[], o: { onPlaintextBytes?: (n: number) => void; signal?: AbortSignal }) =>
+                encryptFile(file, recipients, pool, { leafSize, onLeaf: rememberLeafDigest, ...o }),
+            }
+          : {}),
         decrypt: (header, payload, identities) => decryptStream(header, payload, identities, pool),
       },
       storage: {

@@ -5,11 +5,12 @@
  * AgeCipherPool.inThread() is the same interface without workers, for callers that only
  * seal or open a few small objects (sharing), where starting a worker costs more than the work.
  */
+import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { NotariumError } from '../../../shared/errors.ts';
 import { loadAead, type AeadWorkspace } from './aead.ts';
-import type { CipherBackend, CipherJob, CipherReply } from './cipher-protocol.ts';
+import type { CipherBackend, CipherJob, CipherReply, FileSealControl, FileSealJob, FileSealReply } from './cipher-protocol.ts';
 import { NativeChaCha } from './native-chacha.ts';
 import { runBatch } from './stream-batch.ts';
 
@@ -30,6 +31,48 @@ export interface BatchJob {
   firstChunk: number;
   final: boolean;
   data: Uint8Array;
+}
+
+/** One leaf of a file sealed by AgeCipherPool.sealFile. */
+export interface SealedLeaf {
+  /** Payload bytes of the leaf: `leafSize` of them, except in the last leaf. */
+  bytes: Uint8Array;
+  /** SHA-256 of `bytes` (32 bytes), computed in the worker or, with hashLeaves 'here', by sealFile's caller thread. */
+  digest: Uint8Array;
+  /** Plaintext bytes read since the previous leaf (for progress). */
+  plaintextBytes: number;
+}
+
+/** A file being sealed in a worker: its payload leaves in order, then its plaintext digest. */
+export interface SealedFile {
+  /** Iterate once, to the end: the worker waits for the consumer (bounded window). Stopping early cancels the job. */
+  leaves: AsyncGenerator<SealedLeaf>;
+  /** SHA-256 (32 bytes) and size (bytes) of the plaintext; settles after the last leaf was taken. */
+  result: Promise<{ sha256: Uint8Array; size: number }>;
+}
+
+/** What AgeCipherPool.sealFile needs besides the path. */
+export interface SealFileOptions {
+  /** 32-byte payload key (derivePayloadKey). */
+  key: Uint8Array;
+  /** The payload's 16-byte nonce. */
+  nonce: Uint8Array;
+  /** Payload bytes per leaf (the UnixFS chunk size), at least 16. */
+  leafSize: number;
+  /** Leaves handed over and not yet taken by the consumer, at most; default 8. */
+  window?: number;
+  /**
+   * Where leaves are hashed: 'worker' (default) or 'here', the calling thread, as each
+   * leaf is taken (about 0.6 ms per MiB with SHA extensions), which balances the work
+   * across two cores when the worker is the bottleneck.
+   */
+  hashLeaves?: 'worker' | 'here';
+  signal?: AbortSignal;
+}
+
+interface FileJobState {
+  onReply(reply: FileSealReply): void;
+  fail(error: Error): void;
 }
 
 interface Pending {
@@ -85,6 +128,7 @@ export class AgeCipherPool {
   readonly backend: CipherBackend;
   readonly #slots: Slot[];
   readonly #pending = new Map<number, Pending>();
+  readonly #files = new Map<number, FileJobState>();
   /** The in-thread workspace, or null for a worker pool. */
   readonly #inline: AeadWorkspace | null;
   #nextId = 0;
@@ -185,6 +229,120 @@ export class AgeCipherPool {
     });
   }
 
+  /** True when sealFile can run (a worker pool, not AgeCipherPool.inThread). */
+  get canSealFiles(): boolean {
+    return this.#slots.length > 0;
+  }
+
+  /**
+   * Seals the file at `path` in a worker (file-seal.ts): the worker reads it, hashes the
+   * plaintext (SHA-256), seals it as an age payload under `options.key` with
+   * `options.nonce` first, cuts the payload into leaves of `options.leafSize` bytes and
+   * hashes each leaf. The main thread receives finished leaves only.
+   * Errors (through `leaves` and `result`): the file's read error as Node reports it
+   * (code ENOENT, EACCES, EISDIR…); the signal's reason on abort; NotariumError('CRYPTO_FAILED')
+   * if the pool is closed, has no workers, or a worker fails.
+   */
+  sealFile(path: string, options: SealFileOptions): SealedFile {
+    const id = this.#nextId++;
+    const slot = this.#slots.length === 0 ? undefined : this.#slots.reduce((a, b) => (b.busy < a.busy ? b : a));
+    const queue: SealedLeaf[] = [];
+    let failure: { error: Error } | undefined;
+    let ended = false;
+    let settled = false;
+    let wake: (() => void) | undefined;
+    const wakeUp = (): void => {
+      const w = wake;
+      wake = undefined;
+      w?.();
+    };
+    let resolveResult!: (r: { sha256: Uint8Array; size: number }) => void;
+    let rejectResult!: (e: Error) => void;
+    const result = new Promise<{ sha256: Uint8Array; size: number }>((resolve, reject) => {
+      resolveResult = resolve;
+      rejectResult = reject;
+    });
+    result.catch(() => undefined);
+    const send = (m: FileSealControl | FileSealJob): void => {
+      if (!settled && slot !== undefined) slot.worker.postMessage(m);
+    };
+    const settle = (): void => {
+      if (settled) return;
+      settled = true;
+      this.#files.delete(id);
+      options.signal?.removeEventListener('abort', onAbort);
+      if (slot !== undefined && --slot.busy === 0) slot.worker.unref();
+    };
+    const fail = (error: Error): void => {
+      failure ??= { error };
+      rejectResult(error);
+      settle();
+      wakeUp();
+    };
+    const onAbort = (): void => {
+      send({ type: 'cancel', id });
+      fail(options.signal?.reason instanceof Error ? options.signal.reason : new NotariumError('CANCELLED', 'cancelled'));
+    };
+    const state: FileJobState = {
+      onReply: (reply) => {
+        if (reply.type === 'leaf') {
+          const bytes = new Uint8Array(reply.data, 0, reply.length);
+          queue.push({ bytes, digest: reply.digest ?? new Uint8Array(0), plaintextBytes: reply.plaintextBytes });
+        } else if (reply.type === 'file-end') {
+          ended = true;
+          resolveResult({ sha256: reply.sha256, size: reply.size });
+          settle();
+        } else if (reply.cancelled !== true) {
+          fail(
+            reply.code === undefined
+              ? new NotariumError('CRYPTO_FAILED', `age cipher worker: ${reply.message}`)
+              : Object.assign(new Error(reply.message), { code: reply.code, syscall: reply.syscall, path }),
+          );
+        }
+        wakeUp();
+      },
+      fail,
+    };
+
+    async function* leaves(): AsyncGenerator<SealedLeaf> {
+      try {
+        for (;;) {
+          const leaf = queue.shift();
+          if (leaf !== undefined) {
+            send({ type: 'ack', id, count: 1 });
+            if (leaf.digest.length === 0) leaf.digest = new Uint8Array(createHash('sha256').update(leaf.bytes).digest());
+            yield leaf;
+          } else if (failure !== undefined) {
+            throw failure.error;
+          } else if (ended) {
+            return;
+          } else {
+            await new Promise<void>((resolve) => (wake = resolve));
+          }
+        }
+      } finally {
+        if (!ended && failure === undefined) {
+          send({ type: 'cancel', id });
+          fail(new NotariumError('CANCELLED', 'the sealed file was not read to its end'));
+        }
+        queue.length = 0;
+      }
+    }
+
+    if (this.#closed || slot === undefined) {
+      fail(new NotariumError('CRYPTO_FAILED', this.#closed ? 'the age cipher pool is closed' : 'sealFile needs a worker pool'));
+      settled = true;
+    } else if (options.signal?.aborted === true) {
+      fail(options.signal.reason instanceof Error ? options.signal.reason : new NotariumError('CANCELLED', 'cancelled'));
+    } else {
+      this.#files.set(id, state);
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      if (slot.busy++ === 0) slot.worker.ref();
+      slot.worker.postMessage({ type: 'seal-file', id, path, key: options.key, nonce: options.nonce, leafSize: options.leafSize, window: options.window ?? 8, hashLeaves: options.hashLeaves !== 'here' } satisfies FileSealJob);
+    }
+    return { leaves: leaves(), result };
+  }
+
   #runInline(aead: AeadWorkspace, job: BatchJob): Promise<BatchResult> {
     return new Promise<BatchResult>((resolve, reject) => {
       setImmediate(() => {
@@ -220,6 +378,10 @@ export class AgeCipherPool {
 
   #onReply(m: CipherReply): void {
     if (m.type === 'ready') return;
+    if (m.type === 'leaf' || m.type === 'file-end' || m.type === 'file-error') {
+      this.#files.get(m.id)?.onReply(m);
+      return;
+    }
     const p = this.#settle(m.id);
     if (p === undefined) return;
     if (m.type === 'done') p.resolve({ data: new Uint8Array(m.data, 0, m.length), failedChunk: m.failedChunk });
@@ -235,6 +397,7 @@ export class AgeCipherPool {
   }
 
   #rejectAll(error: NotariumError): void {
+    for (const file of [...this.#files.values()]) file.fail(error);
     for (const [id, p] of this.#pending) {
       this.#settle(id);
       p.reject(error);

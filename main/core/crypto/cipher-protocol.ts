@@ -25,6 +25,64 @@ export interface CipherJob {
   length: number;
 }
 
+/**
+ * Main thread -> worker: read the file at `path` and seal it whole (file-seal.ts). The
+ * worker hashes the plaintext (SHA-256), seals every STREAM chunk under `key`, lays the
+ * payload (`nonce` ‖ sealed chunks) out in leaves of `leafSize` bytes, hashes each leaf
+ * (SHA-256, for its raw-leaf CID) and sends the leaves in order, at most `window` not yet
+ * acknowledged.
+ */
+export interface FileSealJob {
+  type: 'seal-file';
+  id: number;
+  path: string;
+  /** 32-byte payload key. */
+  key: Uint8Array;
+  /** The payload's 16-byte nonce, the first bytes of the first leaf. */
+  nonce: Uint8Array;
+  /** Payload bytes per leaf (the UnixFS chunk size). */
+  leafSize: number;
+  /** Leaves sent and not yet acknowledged, at most. */
+  window: number;
+  /** Hash each leaf here (SHA-256); false leaves that to the receiver. */
+  hashLeaves: boolean;
+}
+
+/** Main thread -> worker: the consumer took `count` leaves of job `id` ('ack'), or gave up on it ('cancel'). */
+export type FileSealControl = { type: 'ack'; id: number; count: number } | { type: 'cancel'; id: number };
+
+/** Worker -> main thread, for a FileSealJob. */
+export type FileSealReply =
+  | {
+      type: 'leaf';
+      id: number;
+      /** Payload bytes [0, length) of this leaf; its own ArrayBuffer, transferred. */
+      data: ArrayBuffer;
+      length: number;
+      /** SHA-256 of the leaf's bytes (32 bytes): the multihash digest of its raw-leaf CID; null unless the job asked for it. */
+      digest: Uint8Array | null;
+      /** Plaintext bytes read since the previous leaf. */
+      plaintextBytes: number;
+    }
+  | {
+      type: 'file-end';
+      id: number;
+      /** SHA-256 of the whole plaintext, 32 bytes. */
+      sha256: Uint8Array;
+      /** Plaintext bytes read. */
+      size: number;
+    }
+  | {
+      type: 'file-error';
+      id: number;
+      message: string;
+      /** Node's error fields when reading failed (ENOENT, EACCES, EIO...). */
+      code?: string;
+      syscall?: string;
+      /** True when the job stopped because the main thread cancelled it. */
+      cancelled?: boolean;
+    };
+
 /** Worker -> main thread. */
 export type CipherReply =
   | { type: 'ready'; backend: CipherBackend }
@@ -37,17 +95,22 @@ export type CipherReply =
       /** Batch index of the first chunk not released because the stream failed there, or null. */
       failedChunk: number | null;
     }
-  | { type: 'error'; id: number; message: string };
+  | { type: 'error'; id: number; message: string }
+  | FileSealReply;
 
 /** What a crypto worker thread does, chosen by its workerData: payload batches (default) or header re-wrapping. */
 export type WorkerRole = 'payload' | 'rewrap';
 
-/** workerData of a RewrapPool worker. `identities` are secrets: they stay in this process. */
+/** workerData of a RewrapPool worker. Its keys come by RewrapControl, so one worker serves pool after pool. */
 export interface RewrapWorkerData {
   role: 'rewrap';
-  identities: string[];
-  recipients: string[];
 }
+
+/**
+ * RewrapPool -> worker: re-wrap the following jobs with these keys ('keys'; `identities`
+ * are secrets: they stay in this process), or drop them while parked ('forget').
+ */
+export type RewrapControl = { type: 'keys'; identities: string[]; recipients: string[] } | { type: 'forget' };
 
 /** RewrapPool -> worker: re-wrap these headers (age header bytes each). */
 export interface RewrapJob {

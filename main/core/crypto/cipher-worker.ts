@@ -8,7 +8,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadAead } from './aead.ts';
-import type { CipherBackend, CipherJob, CipherReply, WorkerRole } from './cipher-protocol.ts';
+import type { CipherBackend, CipherJob, CipherReply, FileSealControl, FileSealJob, WorkerRole } from './cipher-protocol.ts';
+import { FileSealCredit, runFileSeal } from './file-seal.ts';
 import { runBatch } from './stream-batch.ts';
 
 const port = parentPort;
@@ -19,7 +20,21 @@ if (data?.role === 'rewrap') {
   await import('./rewrap-worker.ts');
 } else {
   const { aead, backend } = await loadAead(data?.backend ?? 'auto');
-  port.on('message', (job: CipherJob) => {
+  const files = new Map<number, FileSealCredit>();
+  port.on('message', (message: CipherJob | FileSealJob | FileSealControl) => {
+    if ('type' in message) {
+      if (message.type === 'seal-file') {
+        const credit = new FileSealCredit(message.window);
+        files.set(message.id, credit);
+        void runFileSeal(aead, message, credit, port).finally(() => files.delete(message.id));
+      } else if (message.type === 'ack') {
+        files.get(message.id)?.ack(message.count);
+      } else {
+        files.get(message.id)?.cancel();
+      }
+      return;
+    }
+    const job = message;
     try {
       const { data: out, length, failedChunk } = runBatch(aead, job);
       const reply: CipherReply = { type: 'done', id: job.id, data: out, length, failedChunk };

@@ -55,3 +55,59 @@ export async function encryptBytes(plaintext: Uint8Array, recipients: readonly s
   for await (const p of payload) parts.push(p);
   return { header, payload: new Uint8Array(Buffer.concat(parts)) };
 }
+
+/** A file encrypted in a cipher worker (encryptFile). */
+export interface EncryptedFile {
+  /** The age header (stanzas for every recipient + MAC). */
+  header: Uint8Array;
+  /**
+   * The payload (nonce ‖ STREAM chunks) in leaves of `leafSize` bytes (the last one
+   * shorter). Iterate once, to the end; stopping early cancels the worker's job.
+   */
+  payload: AsyncIterable<Uint8Array>;
+  /** SHA-256 of the plaintext as 0x-prefixed lowercase hex, and its size in bytes; settles after the payload's end. */
+  plaintext: Promise<{ sha256: string; size: number }>;
+}
+
+/**
+ * Encrypts the file at `path` for `recipients` (age1... strings) under a fresh random file
+ * key, reading, hashing and sealing it in one of `pool`'s workers (file-seal.ts). The
+ * payload bytes are those encryptStream would produce for the same key and nonce; they
+ * arrive cut in leaves of `leafSize` bytes, and `onLeaf(bytes, sha256)` is told each
+ * leaf's SHA-256 digest (32 bytes) before it is yielded, so an importer with the same
+ * chunk size need not hash it again. `hashLeaves` says which thread hashes the leaves
+ * (AgeCipherPool.sealFile; default 'worker').
+ * Throws NotariumError('INVALID_INPUT') for no or invalid recipients; the payload throws
+ * the file's read error (Node's, e.g. code ENOENT), the signal's reason, or
+ * NotariumError('CRYPTO_FAILED') (also when `pool` has no workers: see pool.canSealFiles).
+ */
+export async function encryptFile(
+  path: string,
+  recipients: readonly string[],
+  pool: AgeCipherPool,
+  options: { leafSize: number; hashLeaves?: 'worker' | 'here'; onLeaf?: (bytes: Uint8Array, sha256: Uint8Array) => void; onPlaintextBytes?: (n: number) => void; signal?: AbortSignal },
+): Promise<EncryptedFile> {
+  const fileKey = generateFileKey();
+  const header = await wrapFileKey(fileKey, recipients);
+  const nonce = new Uint8Array(randomBytes(PAYLOAD_NONCE_SIZE));
+  const key = derivePayloadKey(fileKey, nonce);
+  fileKey.fill(0);
+  const sealed = pool.sealFile(path, {
+    key,
+    nonce,
+    leafSize: options.leafSize,
+    ...(options.hashLeaves === undefined ? {} : { hashLeaves: options.hashLeaves }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  });
+  key.fill(0);
+  async function* payload(): AsyncGenerator<Uint8Array> {
+    for await (const leaf of sealed.leaves) {
+      options.onLeaf?.(leaf.bytes, leaf.digest);
+      options.onPlaintextBytes?.(leaf.plaintextBytes);
+      yield leaf.bytes;
+    }
+  }
+  const plaintext = sealed.result.then(({ sha256, size }) => ({ sha256: `0x${Buffer.from(sha256).toString('hex')}`, size }));
+  plaintext.catch(() => undefined);
+  return { header, payload: payload(), plaintext };
+}

@@ -19,7 +19,7 @@
  */
 export { AgeCipherPool, type AgeCipherPoolOptions, type InThreadCipherOptions } from './cipher-pool.ts';
 export { RewrapPool, HEADERS_PER_WORKER, REWRAPS_PER_THREAD, type RewrapPoolOptions } from './rewrap-pool.ts';
-export { encryptStream, encryptBytes, type EncryptedStream } from './encrypt.ts';
+export { encryptStream, encryptBytes, encryptFile, type EncryptedFile, type EncryptedStream } from './encrypt.ts';
 export { decryptStream, decryptBytes, splitAgeFile, readAgeHeader, MAX_HEADER_SIZE } from './decrypt.ts';
 export { unwrapFileKey, rewrapHeader, createRewrapper } from './file-key.ts';
 export { generateAgeIdentity, identityToRecipient, parseRecipient, parseIdentity, type RecipientType, type IdentityType, type ParsedRecipient } from './keys.ts';

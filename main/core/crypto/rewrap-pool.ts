@@ -1,44 +1,56 @@
 /**
  * Re-wrapping many age headers (sharing a dataset) on the calling thread and on worker
- * threads at once. Each header costs five X25519 multiplications in typage over WebCrypto
- * (~0.5 ms of CPU): two inside synchronous PKCS #8 key imports on the calling thread, three
- * as deriveBits jobs on libuv's thread pool. Several headers are kept in progress per
- * thread so the pool's round trips overlap, and worker threads add JavaScript threads
- * for the imports. The calling thread starts at once and the workers join when they have
- * started, taking batches from the same queue: a small share never waits for a worker.
+ * threads at once. Each header costs five X25519 multiplications in typage over WebCrypto:
+ * two inside the synchronous PKCS #8 import of the ephemeral key (typage imports it twice)
+ * on the re-wrapping thread, three as deriveBits jobs on libuv's thread pool; with
+ * WebCrypto's and typage's JavaScript (HKDF, ChaCha20-Poly1305) that is ~0.35 ms of the
+ * thread's CPU and ~0.15 ms of the pool's per header (bench/share.ts). So one re-wrapping
+ * thread keeps ~1.4 cores busy, and a worker thread adds a second JavaScript thread for the
+ * imports. The calling thread starts at once and the workers join when they are up,
+ * taking batches from the same queue: a small share never waits for a worker.
+ *
+ * A worker costs ~0.15 s of CPU to start (thread, module loading, JIT warm-up), the work
+ * of some 400 headers. So after `close()` a pool's workers are parked, without keys, for
+ * `idleMs`: the next pool (the next share) takes them ready, with its own keys.
  * Spec: https://github.com/C2SP/C2SP/blob/main/age.md#header
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ERROR_CODES, NotariumError, type ErrorCode } from '../../../shared/errors.ts';
 import { workerExecArgv } from './cipher-pool.ts';
-import type { RewrapJob, RewrapOutcome, RewrapReply, RewrapWorkerData } from './cipher-protocol.ts';
+import type { RewrapControl, RewrapJob, RewrapOutcome, RewrapReply, RewrapWorkerData } from './cipher-protocol.ts';
 import { createRewrapper } from './file-key.ts';
 
 /** Options of RewrapPool.start. */
 export interface RewrapPoolOptions {
   /**
-   * Worker threads besides the calling thread, 0..64. Default: availableParallelism() - 2
-   * (the calling thread's deriveBits jobs already use part of a second core), and no more
-   * than one per HEADERS_PER_WORKER expected headers. So none on two cores.
+   * Worker threads besides the calling thread, 0..64. Default: availableParallelism() - 1
+   * at most (one per core beside the calling thread's), and as many as the expected
+   * headers pay for: one per HEADERS_PER_WORKER for a worker to start, one per
+   * HEADERS_PER_PARKED_WORKER for a parked one. So one on two cores for 500+ headers.
    */
   workers?: number;
   /** How many headers the caller will re-wrap (for the default `workers`). */
   expectedHeaders?: number;
   /** Most headers per worker message; default 16. */
   batchHeaders?: number;
-  /** The crypto worker module (cipher-worker.ts, or where a bundler emitted it). */
+  /** The worker module: rewrap-worker.ts by default, or a bundle's cipher-worker (role 'rewrap'). */
   workerUrl?: URL;
+  /** Milliseconds the workers stay parked after `close()` for a next pool, 0..600000; default 30000. 0: they end at `close()`. */
+  idleMs?: number;
 }
 
 /**
- * Expected headers that make one more worker worth it. A worker costs ~0.3-0.5 s of CPU
- * before it is up to speed (thread start, loading age-encryption, JIT warm-up), the work
- * of ~700 headers (measured with bench/share.ts's figures, type-stripped sources).
+ * Expected headers that make one more worker worth starting: a worker costs ~0.15 s of
+ * CPU before it is up to speed, the work of ~400 headers on the thread it relieves
+ * (measured with bench/share.ts, type-stripped sources, two cores).
  */
-export const HEADERS_PER_WORKER = 2000;
+export const HEADERS_PER_WORKER = 500;
+/** Expected headers that make one more parked (already started) worker worth taking: a few batches. */
+export const HEADERS_PER_PARKED_WORKER = 64;
 
-const DEFAULT_WORKER_URL = new URL('./cipher-worker.ts', import.meta.url);
+const DEFAULT_WORKER_URL = new URL('./rewrap-worker.ts', import.meta.url);
+const DEFAULT_IDLE_MS = 30_000;
 /** Batches a worker holds at once: one being worked on, one waiting, so it never idles. */
 const BATCHES_IN_FLIGHT = 2;
 /** Headers in progress on the calling thread, so deriveBits round trips overlap. */
@@ -50,13 +62,102 @@ interface Item {
   reject: (e: Error) => void;
 }
 
-interface Lane {
-  worker: Worker;
-  ready: boolean;
+/** Who hears a worker thread: the pool that holds it, or nobody while it is parked. */
+interface Owner {
+  onReply(m: RewrapReply): void;
+  onDead(): void;
+}
+
+/** A rewrap worker thread; it outlives pools (see `park`). */
+class RewrapThread {
+  readonly worker: Worker;
+  readonly href: string;
+  ready = false;
+  dead = false;
+  owner: Owner | null = null;
+  idleTimer: NodeJS.Timeout | undefined;
+
+  /** @throws as `new Worker` (e.g. an unreadable module). */
+  constructor(url: URL) {
+    const workerData: RewrapWorkerData = { role: 'rewrap' };
+    this.href = url.href;
+    this.worker = new Worker(url, { execArgv: workerExecArgv(process.execArgv), workerData });
+    // Idle workers never keep the process alive; a pool refs one while it has work there.
+    this.worker.unref();
+    this.worker.on('message', (m: RewrapReply) => {
+      if (m.type === 'ready') this.ready = true;
+      this.owner?.onReply(m);
+    });
+    const die = (): void => {
+      if (this.dead) return;
+      this.dead = true;
+      unpark(this);
+      this.owner?.onDead();
+    };
+    this.worker.on('error', die);
+    this.worker.on('exit', die);
+  }
+
+  send(message: RewrapControl | RewrapJob): void {
+    this.worker.postMessage(message);
+  }
+
+  async end(): Promise<void> {
+    this.dead = true;
+    unpark(this);
+    await this.worker.terminate();
+  }
+}
+
+/** Workers between pools, by module URL; each ends after its pool's `idleMs`. */
+const parked: RewrapThread[] = [];
+
+function park(thread: RewrapThread, idleMs: number): void {
+  thread.owner = null;
+  thread.worker.unref();
+  if (thread.dead || idleMs === 0 || parked.length >= Math.max(1, availableParallelism() - 1)) {
+    void thread.end();
+    return;
+  }
+  // The keys leave with the pool that sent them.
+  thread.send({ type: 'forget' });
+  thread.idleTimer = setTimeout(() => void thread.end(), idleMs);
+  thread.idleTimer.unref();
+  parked.push(thread);
+}
+
+function unpark(thread: RewrapThread): void {
+  clearTimeout(thread.idleTimer);
+  const at = parked.indexOf(thread);
+  if (at >= 0) parked.splice(at, 1);
+}
+
+/** A parked worker of this module, started ones first. */
+function takeParked(href: string): RewrapThread | undefined {
+  const thread = parked.find((t) => t.href === href && t.ready) ?? parked.find((t) => t.href === href);
+  if (thread !== undefined) unpark(thread);
+  return thread;
+}
+
+function defaultWorkers(expectedHeaders: number | undefined, href: string): number {
+  const most = Math.max(0, availableParallelism() - 1);
+  if (expectedHeaders === undefined) return most;
+  const warm = parked.filter((t) => t.href === href).length;
+  let n = 0;
+  // The k-th worker: a parked one pays off sooner than one that has to start.
+  while (n < most && expectedHeaders >= (n + 1) * (n < warm ? HEADERS_PER_PARKED_WORKER : HEADERS_PER_WORKER)) n += 1;
+  return n;
+}
+
+interface Lane extends Owner {
+  thread: RewrapThread;
   inFlight: Map<number, Item[]>;
-  /** Settles the lane's start-up: true once ready, false if it failed first. */
+  /** Settles the lane's start-up: true once ready, false if it failed or closed first. */
   started: (ok: boolean) => void;
 }
+
+/** Job ids, unique in the process: a parked worker may still answer for its last pool. */
+let nextJobId = 0;
 
 /**
  * Re-wraps headers for fixed identities and recipients (createRewrapper's contract) on
@@ -70,20 +171,21 @@ export class RewrapPool {
   readonly counts = { inThread: 0, workers: 0 };
   readonly #inThread: (header: Uint8Array) => Promise<Uint8Array>;
   readonly #batchHeaders: number;
+  readonly #idleMs: number;
   readonly #queue: Item[] = [];
   readonly #lanes: Lane[] = [];
   readonly #startups: Promise<boolean>[] = [];
   #inThreadRunning = 0;
-  #nextId = 0;
   #closed = false;
 
-  private constructor(inThread: (header: Uint8Array) => Promise<Uint8Array>, batchHeaders: number) {
+  private constructor(inThread: (header: Uint8Array) => Promise<Uint8Array>, batchHeaders: number, idleMs: number) {
     this.#inThread = inThread;
     this.#batchHeaders = batchHeaders;
+    this.#idleMs = idleMs;
   }
 
   /**
-   * Validates the keys and starts the workers in the background; usable at once.
+   * Validates the keys and takes parked workers or starts new ones; usable at once.
    * @param identities AGE-SECRET-KEY-1... strings that open the headers (sent to the workers; never logged).
    * @param newRecipients age1... strings the new headers are wrapped for.
    * @throws NotariumError('INVALID_INPUT') for invalid keys or options.
@@ -91,16 +193,21 @@ export class RewrapPool {
   static start(identities: readonly string[], newRecipients: readonly string[], options: RewrapPoolOptions = {}): RewrapPool {
     const inThread = createRewrapper(identities, newRecipients);
     const batchHeaders = options.batchHeaders ?? 16;
-    const spare = Math.max(0, availableParallelism() - 2);
-    const workers =
-      options.workers ?? (options.expectedHeaders === undefined ? spare : Math.min(spare, Math.floor(options.expectedHeaders / HEADERS_PER_WORKER)));
-    for (const [name, v, min] of [['workers', workers, 0], ['batchHeaders', batchHeaders, 1]] as const) {
-      if (!Number.isInteger(v) || v < min || v > 64) throw new NotariumError('INVALID_INPUT', `RewrapPool ${name} must be an integer in ${min}..64`);
+    const idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
+    const url = options.workerUrl ?? DEFAULT_WORKER_URL;
+    const workers = options.workers ?? defaultWorkers(options.expectedHeaders, url.href);
+    for (const [name, v, min, max] of [['workers', workers, 0, 64], ['batchHeaders', batchHeaders, 1, 64], ['idleMs', idleMs, 0, 600_000]] as const) {
+      if (!Number.isInteger(v) || v < min || v > max) throw new NotariumError('INVALID_INPUT', `RewrapPool ${name} must be an integer in ${min}..${max}`);
     }
-    const pool = new RewrapPool(inThread, batchHeaders);
-    const workerData: RewrapWorkerData = { role: 'rewrap', identities: [...identities], recipients: [...newRecipients] };
-    for (let i = 0; i < workers; i++) pool.#addWorker(options.workerUrl ?? DEFAULT_WORKER_URL, workerData);
+    const pool = new RewrapPool(inThread, batchHeaders, idleMs);
+    const keys: RewrapControl = { type: 'keys', identities: [...identities], recipients: [...newRecipients] };
+    for (let i = 0; i < workers; i++) pool.#addWorker(url, keys);
     return pool;
+  }
+
+  /** Ends every parked worker now (they end by themselves after their `idleMs` otherwise). */
+  static async endParked(): Promise<void> {
+    await Promise.all(parked.slice().map((t) => t.end()));
   }
 
   /**
@@ -121,51 +228,67 @@ export class RewrapPool {
     return (await Promise.all(this.#startups)).filter(Boolean).length;
   }
 
-  /** Stops the workers; headers not yet re-wrapped reject with CRYPTO_FAILED. Idempotent. */
+  /**
+   * Parks the workers for the next pool (or ends them: `idleMs` 0, or one busy with a
+   * batch); headers not yet re-wrapped reject with CRYPTO_FAILED. Idempotent.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     const error = new NotariumError('CRYPTO_FAILED', 'the rewrap pool was closed');
     for (const item of this.#queue.splice(0)) item.reject(error);
-    const lanes = this.#lanes.splice(0);
-    for (const lane of lanes) {
-      lane.started(lane.ready);
+    const ending: Promise<void>[] = [];
+    for (const lane of this.#lanes.splice(0)) {
+      lane.started(lane.thread.ready);
+      const busy = lane.inFlight.size > 0;
       for (const items of lane.inFlight.values()) for (const item of items) item.reject(error);
+      lane.inFlight.clear();
+      if (busy) {
+        lane.thread.owner = null;
+        ending.push(lane.thread.end());
+      } else park(lane.thread, this.#idleMs);
     }
-    await Promise.all(lanes.map((l) => l.worker.terminate()));
+    await Promise.all(ending);
   }
 
-  #addWorker(url: URL, workerData: RewrapWorkerData): void {
-    let worker: Worker;
-    try {
-      worker = new Worker(url, { execArgv: workerExecArgv(process.execArgv), workerData });
-    } catch {
-      return;
+  #addWorker(url: URL, keys: RewrapControl): void {
+    let thread = takeParked(url.href);
+    if (thread === undefined) {
+      try {
+        thread = new RewrapThread(url);
+      } catch {
+        return;
+      }
     }
     let started: (ok: boolean) => void = () => undefined;
     this.#startups.push(new Promise<boolean>((resolve) => (started = resolve)));
-    const lane: Lane = { worker, ready: false, inFlight: new Map(), started };
+    const lane: Lane = {
+      thread,
+      inFlight: new Map(),
+      started,
+      onReply: (m) => this.#onReply(lane, m),
+      onDead: () => this.#drop(lane),
+    };
+    thread.owner = lane;
+    // Ordered before any job; a starting worker receives it once it listens.
+    thread.send(keys);
     this.#lanes.push(lane);
-    worker.unref();
-    worker.on('message', (m: RewrapReply) => this.#onReply(lane, m));
-    worker.on('error', () => this.#drop(lane));
-    worker.on('exit', () => this.#drop(lane));
+    if (thread.ready) started(true);
   }
 
   /** Hands out work: the workers that have room get a fair share, the calling thread the rest. */
   #pump(): void {
     if (this.#closed) return;
-    const ready = this.#lanes.filter((l) => l.ready);
+    const ready = this.#lanes.filter((l) => l.thread.ready);
     for (const lane of ready) {
       while (lane.inFlight.size < BATCHES_IN_FLIGHT && this.#queue.length > 0) {
         // A worker's share leaves as much for every other thread, the calling one included.
         const take = Math.min(this.#batchHeaders, Math.ceil(this.#queue.length / (ready.length + 1)));
         const items = this.#queue.splice(0, take);
-        const id = this.#nextId++;
+        const id = nextJobId++;
         lane.inFlight.set(id, items);
-        if (lane.inFlight.size === 1) lane.worker.ref();
-        const job: RewrapJob = { id, headers: items.map((i) => i.header) };
-        lane.worker.postMessage(job);
+        if (lane.inFlight.size === 1) lane.thread.worker.ref();
+        lane.thread.send({ id, headers: items.map((i) => i.header) });
       }
     }
     while (this.#inThreadRunning < REWRAPS_PER_THREAD && this.#queue.length > 0) void this.#runInThread();
@@ -190,7 +313,6 @@ export class RewrapPool {
 
   #onReply(lane: Lane, m: RewrapReply): void {
     if (m.type === 'ready') {
-      lane.ready = true;
       lane.started(true);
       this.#pump();
       return;
@@ -198,7 +320,7 @@ export class RewrapPool {
     const items = lane.inFlight.get(m.id);
     if (items === undefined) return;
     lane.inFlight.delete(m.id);
-    if (lane.inFlight.size === 0) lane.worker.unref();
+    if (lane.inFlight.size === 0) lane.thread.worker.unref();
     items.forEach((item, i) => settle(item, m.outcomes[i]));
     this.counts.workers += items.length;
     this.#pump();
@@ -214,7 +336,7 @@ export class RewrapPool {
     lane.inFlight.clear();
     if (this.#closed) return;
     this.#queue.unshift(...orphans);
-    void lane.worker.terminate();
+    void lane.thread.end();
     this.#pump();
   }
 }

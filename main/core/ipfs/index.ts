@@ -26,6 +26,7 @@ export type { Durability } from '../fs/durable-files.ts';
 export { UNIXFS_V1_2025, importerOptions, kuboAddFlags, type ImportTuning, type UnixfsProfile } from './profile.ts';
 export { cidOfFile, cidOfStream, type HashOnlyOptions } from './hash-only.ts';
 export { verifyBlock } from './verified-blockstore.ts';
+export { rememberLeafDigest } from './raw-leaf-importer.ts';
 export { ipfsSettingsSchema, networkingSettingsSchema, type IpfsSettings } from './backend-settings.ts';
 export { openIpfsBackend, networkingOf, type OpenBackendOptions } from './open-backend.ts';
 export { EnvSecretStore, PINNING_TOKEN_ENV, PINNING_TOKEN_SECRET, type SecretStore } from './secret-store.ts';

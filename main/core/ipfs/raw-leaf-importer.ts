@@ -15,12 +15,27 @@ import * as raw from 'multiformats/codecs/raw';
 import { create as createDigest } from 'multiformats/hashes/digest';
 import { sha256 } from 'multiformats/hashes/sha2';
 
+/**
+ * SHA-256 digests of chunks already hashed by whoever produced them (a cipher worker
+ * hashes each payload leaf it seals). Keyed by the chunk object itself: the fixed-size
+ * chunker passes a source chunk of exactly the chunk size through as the same object, so
+ * a hit is that object's whole content; anything re-cut or copied misses and is hashed.
+ * The producer must not change the bytes afterwards.
+ */
+const knownDigests = new WeakMap<Uint8Array, Uint8Array>();
+
+/** Records that `bytes` hash to `sha256` (32 bytes), for the next import that meets them. */
+export function rememberLeafDigest(bytes: Uint8Array, sha256: Uint8Array): void {
+  if (sha256.length === 32) knownDigests.set(bytes, sha256);
+}
+
 /** A BufferImporter for `rawLeaves: true` imports; see the module comment. */
 export function threadPoolRawLeafImporter(): BufferImporter {
   return async function* bufferImporter(file, blockstore) {
     for await (const block of file.content) {
       yield async () => {
-        const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', block));
+        const known = knownDigests.get(block);
+        const digest = known ?? new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', block));
         const cid = CID.createV1(raw.code, createDigest(sha256.code, digest));
         await blockstore.put(cid, block);
         return { cid, size: BigInt(block.byteLength), block };

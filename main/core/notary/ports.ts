@@ -8,6 +8,17 @@
 export interface CipherPort {
   /** age v1: header (with one stanza per recipient) and payload stream, separately. */
   encrypt(source: AsyncIterable<Uint8Array>, recipients: readonly string[]): Promise<{ header: Uint8Array; payload: AsyncIterable<Uint8Array> }>;
+  /**
+   * Optional: encrypts the file at `path` off the main thread, hashing its plaintext on
+   * the way (crypto encryptFile). The payload has the same bytes as `encrypt` would give;
+   * `plaintext` settles after the payload's end with the SHA-256 (0x hex) and size read.
+   * `onPlaintextBytes` reports progress in plaintext bytes.
+   */
+  encryptFile?(
+    path: string,
+    recipients: readonly string[],
+    options: { onPlaintextBytes?: (n: number) => void; signal?: AbortSignal },
+  ): Promise<{ header: Uint8Array; payload: AsyncIterable<Uint8Array>; plaintext: Promise<{ sha256: string; size: number }> }>;
   /** Decrypts header ‖ payload with `identities`; throws NotariumError('AGE_DECRYPT_FAILED'). */
   decrypt(header: Uint8Array, payload: AsyncIterable<Uint8Array>, identities: readonly string[]): AsyncIterable<Uint8Array>;
 }

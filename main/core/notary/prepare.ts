@@ -30,7 +30,7 @@ import type { InputFile } from './inputs.ts';
 import type { ProgressMeter } from './progress.ts';
 import type { CipherPort, StoragePort } from './ports.ts';
 import { mapWeighted } from './map-limit.ts';
-import { once, storeEncrypted } from './store-encrypted.ts';
+import { once, storeEncrypted, storeSealed } from './store-encrypted.ts';
 import { GroupCommitter } from './group-commit.ts';
 import type { FileRecord, JobJournal } from './job-journal.ts';
 
@@ -81,10 +81,25 @@ async function* readHashing(path: string, hash: ReturnType<typeof createHash>, c
   }
 }
 
-async function processFile(f: InputFile, o: PrepareOptions): Promise<FileRecord> {
+/**
+ * Encrypts and stores one file: in a cipher worker that reads and hashes it (CipherPort
+ * encryptFile) when the port offers one, else read here and streamed through `encrypt`.
+ */
+async function encryptAndStore(f: InputFile, o: PrepareOptions): Promise<{ headerCid: string; payloadCid: string; sha256: string; size: number }> {
+  if (o.cipher.encryptFile !== undefined) {
+    const sealed = await o.cipher.encryptFile(f.absPath, o.recipients, { onPlaintextBytes: (n) => o.meter.bytes(n), ...(o.signal === undefined ? {} : { signal: o.signal }) });
+    const cids = await storeSealed(sealed, o.storage, o.signal);
+    return { ...cids, ...(await sealed.plaintext) };
+  }
   const hash = createHash('sha256');
   const counter = { size: 0 };
-  const { headerCid, payloadCid } = await storeEncrypted(readHashing(f.absPath, hash, counter, o.meter, o.signal), o.recipients, o.cipher, o.storage, o.signal);
+  const cids = await storeEncrypted(readHashing(f.absPath, hash, counter, o.meter, o.signal), o.recipients, o.cipher, o.storage, o.signal);
+  return { ...cids, sha256: `0x${hash.digest('hex')}`, size: counter.size };
+}
+
+async function processFile(f: InputFile, o: PrepareOptions): Promise<FileRecord> {
+  const { headerCid, payloadCid, sha256, size } = await encryptAndStore(f, o);
+  const counter = { size };
   // A file written to during the job would be notarized with a hash nobody can reproduce:
   // compare size and modification time at collection and after reading.
   const after = await stat(f.absPath);
@@ -99,7 +114,7 @@ async function processFile(f: InputFile, o: PrepareOptions): Promise<FileRecord>
     path: f.path,
     size: counter.size,
     mtimeMs: f.mtimeMs,
-    sha256: `0x${hash.digest('hex')}`,
+    sha256,
     salt: o.public ? PUBLIC_SALT : `0x${randomBytes(32).toString('hex')}`,
     headerCid,
     payloadCid,
