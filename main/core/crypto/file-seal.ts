@@ -15,11 +15,11 @@
  * stream cut every `leafSize` bytes (the UnixFS fixed-size chunker's cut).
  */
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { MessagePort } from 'node:worker_threads';
 import type { AeadWorkspace } from './aead.ts';
 import type { FileSealJob, FileSealReply } from './cipher-protocol.ts';
-import { CHUNK_SIZE, SEALED_CHUNK_SIZE, TAG_SIZE, writeStreamNonce } from './stream-format.ts';
+import { CHUNK_SIZE, payloadSize, SEALED_CHUNK_SIZE, TAG_SIZE, writeStreamNonce } from './stream-format.ts';
 
 /** Plaintext chunks sealed per step (1 MiB). */
 const BATCH_CHUNKS = 16;
@@ -90,15 +90,30 @@ function readFull(fd: number, buf: Uint8Array): number {
 export async function runFileSeal(aead: AeadWorkspace, job: FileSealJob, credit: FileSealCredit, port: MessagePort): Promise<void> {
   const post = (reply: FileSealReply, transfer: ArrayBuffer[] = []): void => port.postMessage(reply, transfer);
   let fd: number | undefined;
-  let plain = new Uint8Array(BATCH_BYTES);
-  let ahead = new Uint8Array(BATCH_BYTES);
-  const sealed = new Uint8Array(BATCH_BYTES + BATCH_CHUNKS * TAG_SIZE);
+  let plain = new Uint8Array(0);
+  let ahead = new Uint8Array(0);
+  let sealed = new Uint8Array(0);
   const nonce = new Uint8Array(12);
   try {
     if (!Number.isSafeInteger(job.leafSize) || job.leafSize < job.nonce.length) throw new Error('leafSize is too small');
     fd = openSync(job.path, 'r');
+    // Buffers fit the file as it is now: a 16 KiB file needs no 1 MiB batch and leaf. A
+    // file that grows meanwhile still seals correctly (a full buffer means "read ahead";
+    // a leaf cut short is re-cut by the importer's chunker, its digest then unused), and
+    // the caller flags the size change.
+    const expectedSize = fstatSync(fd).size;
+    const expectedPayload = payloadSize(expectedSize);
+    const batchBytes = Math.min(BATCH_BYTES, Math.ceil((expectedSize + 1) / CHUNK_SIZE) * CHUNK_SIZE);
+    plain = new Uint8Array(batchBytes);
+    ahead = new Uint8Array(batchBytes);
+    sealed = new Uint8Array(batchBytes + (batchBytes / CHUNK_SIZE) * TAG_SIZE);
+    let emitted = 0;
+    const leafCapacity = (): number => {
+      const rest = expectedPayload - emitted;
+      return rest > 0 ? Math.min(job.leafSize, rest) : job.leafSize;
+    };
     const hash = createHash('sha256');
-    let leaf = new Uint8Array(job.leafSize);
+    let leaf = new Uint8Array(leafCapacity());
     leaf.set(job.nonce);
     let leafFill = job.nonce.length;
     let plaintextSinceLeaf = 0;
@@ -113,7 +128,8 @@ export async function runFileSeal(aead: AeadWorkspace, job: FileSealJob, credit:
       credit.sent();
       post({ type: 'leaf', id: job.id, data: leaf.buffer, length, digest, plaintextBytes: plaintextSinceLeaf }, [leaf.buffer]);
       plaintextSinceLeaf = 0;
-      leaf = new Uint8Array(job.leafSize);
+      emitted += length;
+      leaf = new Uint8Array(leafCapacity());
       leafFill = 0;
       // Let acks, cancels and other jobs' batches in between leaves.
       await new Promise<void>((resolve) => setImmediate(resolve));
@@ -123,8 +139,8 @@ export async function runFileSeal(aead: AeadWorkspace, job: FileSealJob, credit:
     for (;;) {
       // A full batch is the last only if nothing follows it: read ahead to know.
       let nextLength = 0;
-      if (length === BATCH_BYTES) nextLength = readFull(fd, ahead);
-      const final = length < BATCH_BYTES || nextLength === 0;
+      if (length === batchBytes) nextLength = readFull(fd, ahead);
+      const final = length < batchBytes || nextLength === 0;
       const input = plain.subarray(0, length);
       hash.update(input);
       size += length;
@@ -132,7 +148,7 @@ export async function runFileSeal(aead: AeadWorkspace, job: FileSealJob, credit:
 
       const chunks = length === 0 ? 1 : Math.ceil(length / CHUNK_SIZE);
       const outLength = length + chunks * TAG_SIZE;
-      aead.reserve(BATCH_BYTES + BATCH_CHUNKS * TAG_SIZE);
+      aead.reserve(sealed.length);
       try {
         aead.setKey(job.key);
         aead.setInput(input);
@@ -149,11 +165,11 @@ export async function runFileSeal(aead: AeadWorkspace, job: FileSealJob, credit:
 
       let off = 0;
       while (off < outLength) {
-        const n = Math.min(job.leafSize - leafFill, outLength - off);
+        const n = Math.min(leaf.length - leafFill, outLength - off);
         leaf.set(sealed.subarray(off, off + n), leafFill);
         leafFill += n;
         off += n;
-        if (leafFill === job.leafSize && !(final && off === outLength)) await emit(job.leafSize);
+        if (leafFill === leaf.length && !(final && off === outLength)) await emit(leaf.length);
       }
       if (final) break;
       [plain, ahead] = [ahead, plain];
