@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { cp, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CID } from 'multiformats/cid';
@@ -39,6 +40,8 @@ describe('notarize → verify → tamper → retrieve on real research files', (
     dataset = path.join(tmp.dir, 'dataset');
     const info = await buildRealDataset(dataset, { small: true });
     expect(info.files).toBeGreaterThan(5);
+    // One file large enough for the cipher worker path (read, hashed and sealed there).
+    await writeFile(path.join(dataset, 'imaging-stack.bin'), randomBytes(5 * 1024 * 1024 + 4321));
     notarium = await Notarium.open({ dataDir, scryptN: TEST_SCRYPT_N });
     await notarium.init(TEST_PASSPHRASE);
     result = await notarium.notarize(
