@@ -1464,19 +1464,22 @@ export class Notarium {
       const subjects = (await this.consent()).linkedSubjectCount(ds.id);
       if (subjects > 0) throw new NotariumError('INVALID_INPUT', `This dataset is linked to ${subjects} data subject(s): state the purpose of the share (--purpose …) so their consent can be checked.`);
     }
+    const workerUrl = this.#opts.cipherWorkerUrl === undefined ? {} : { workerUrl: this.#opts.cipherWorkerUrl };
+    // Issue 4. Rewrap workers start while the keys unlock (scrypt) and the node opens.
+    RewrapPool.prestart({ expectedHeaders: ds.fileCount, ...workerUrl });
     const account = await this.#accounts.unlock(call.passphrase);
     const started = performance.now();
-    // Issue 4. Rewrap workers (large datasets on 3+ cores) boot while the node opens and the
-    // manifest is fetched; the two small objects (manifest, envelope) are sealed in this
-    // thread, as a cipher worker would cost more to start than the work.
-    const rewrapper = RewrapPool.start([account.identity], [req.recipient], { expectedHeaders: ds.fileCount, ...(this.#opts.cipherWorkerUrl === undefined ? {} : { workerUrl: this.#opts.cipherWorkerUrl }) });
+    // The two small objects (manifest, envelope) are sealed in this thread, as a cipher
+    // worker would cost more to start than the work.
+    const rewrapper = RewrapPool.start([account.identity], [req.recipient], { expectedHeaders: ds.fileCount, ...workerUrl });
     const env = await (async () => {
       const [ipfs, pool] = await Promise.all([this.#ipfsNode(), AgeCipherPool.inThread()]);
-      const { cipher, storage } = await this.#ports(pool, ipfs);
-      const { fetchManifestText } = await import('./notary/retrieve.ts');
+      // One commit for the envelope's objects and pins (createShareEnvelope commits).
+      const { cipher, storage } = await this.#ports(pool, ipfs, { groupCommit: true });
+      const { fetchManifestAndText } = await import('./notary/retrieve.ts');
       const { createShareEnvelope } = await import('./notary/share.ts');
-      const manifestText = await fetchManifestText({ manifestHeaderCid: ds.manifestHeaderCid, manifestPayloadCid: ds.manifestPayloadCid, manifestDigest: ds.manifestDigest }, [account.identity], cipher, storage);
-      return createShareEnvelope({ root: ds.root, manifestText, recipient: req.recipient, sharedBy: account.address, cipher, storage, rewrap: (header) => rewrapper.rewrap(header) });
+      const { manifest, text: manifestText } = await fetchManifestAndText({ manifestHeaderCid: ds.manifestHeaderCid, manifestPayloadCid: ds.manifestPayloadCid, manifestDigest: ds.manifestDigest }, [account.identity], cipher, storage);
+      return createShareEnvelope({ root: ds.root, manifestText, manifest, recipient: req.recipient, sharedBy: account.address, cipher, storage, rewrap: (header) => rewrapper.rewrap(header) });
     })().finally(() => rewrapper.close());
     const ticket: ShareTicket = {
       format: SHARE_TICKET_FORMAT,

@@ -1,17 +1,20 @@
 /**
  * Re-wrapping many age headers (sharing a dataset) on the calling thread and on worker
  * threads at once. Each header costs five X25519 multiplications in typage over WebCrypto:
- * two inside the synchronous PKCS #8 import of the ephemeral key (typage imports it twice)
- * on the re-wrapping thread, three as deriveBits jobs on libuv's thread pool; with
- * WebCrypto's and typage's JavaScript (HKDF, ChaCha20-Poly1305) that is ~0.35 ms of the
- * thread's CPU and ~0.15 ms of the pool's per header (bench/share.ts). So one re-wrapping
- * thread keeps ~1.4 cores busy, and a worker thread adds a second JavaScript thread for the
- * imports. The calling thread starts at once and the workers join when they are up,
- * taking batches from the same queue: a small share never waits for a worker.
+ * two inside the synchronous PKCS #8 imports of the ephemeral key (typage imports it twice)
+ * on the re-wrapping thread, three as deriveBits jobs on libuv's thread pool. With
+ * WebCrypto's and typage's JavaScript (HKDF, ChaCha20-Poly1305) that is ~0.4 ms of the
+ * re-wrapping thread's CPU and ~0.2 ms of the pool's per header (node --cpu-prof and
+ * process.threadCpuUsage on bench/share.ts's dataset): the thread is the bottleneck, and a
+ * worker thread adds a second one. The calling thread starts at once and the workers join
+ * when they are up, taking headers from the same queue: a small share never waits for a
+ * worker.
  *
- * A worker costs ~0.15 s of CPU to start (thread, module loading, JIT warm-up), the work
- * of some 400 headers. So after `close()` a pool's workers are parked, without keys, for
- * `idleMs`: the next pool (the next share) takes them ready, with its own keys.
+ * A worker costs ~0.15 s of CPU to start (thread, module loading, JIT warm-up), and on two
+ * cores, where the pool already uses part of the second core, it adds at most ~40%
+ * throughput. So after `close()` a pool's workers are parked, without keys, for `idleMs`:
+ * the next pool (the next share) takes them ready, with its own keys; and `prestart`
+ * starts them while the caller unlocks its keys or opens the IPFS node.
  * Spec: https://github.com/C2SP/C2SP/blob/main/age.md#header
  */
 import { availableParallelism } from 'node:os';
@@ -27,7 +30,7 @@ export interface RewrapPoolOptions {
    * Worker threads besides the calling thread, 0..64. Default: availableParallelism() - 1
    * at most (one per core beside the calling thread's), and as many as the expected
    * headers pay for: one per HEADERS_PER_WORKER for a worker to start, one per
-   * HEADERS_PER_PARKED_WORKER for a parked one. So one on two cores for 500+ headers.
+   * HEADERS_PER_PARKED_WORKER for a parked one. So one on two cores for 800+ headers (64+ parked).
    */
   workers?: number;
   /** How many headers the caller will re-wrap (for the default `workers`). */
@@ -41,18 +44,16 @@ export interface RewrapPoolOptions {
 }
 
 /**
- * Expected headers that make one more worker worth starting: a worker costs ~0.15 s of
- * CPU before it is up to speed, the work of ~400 headers on the thread it relieves
- * (measured with bench/share.ts, type-stripped sources, two cores).
+ * Expected headers that make one more worker worth starting: it is up after ~0.15–0.2 s
+ * (the calling thread re-wraps ~500 headers meanwhile) and then adds ≤ 40% throughput on
+ * two cores, so it pays off from ~700 headers (type-stripped sources, rewrap-worker.ts).
  */
-export const HEADERS_PER_WORKER = 500;
+export const HEADERS_PER_WORKER = 800;
 /** Expected headers that make one more parked (already started) worker worth taking: a few batches. */
 export const HEADERS_PER_PARKED_WORKER = 64;
 
 const DEFAULT_WORKER_URL = new URL('./rewrap-worker.ts', import.meta.url);
 const DEFAULT_IDLE_MS = 30_000;
-/** Batches a worker holds at once: one being worked on, one waiting, so it never idles. */
-const BATCHES_IN_FLIGHT = 2;
 /** Headers in progress on the calling thread, so deriveBits round trips overlap. */
 export const REWRAPS_PER_THREAD = 8;
 
@@ -112,10 +113,15 @@ class RewrapThread {
 /** Workers between pools, by module URL; each ends after its pool's `idleMs`. */
 const parked: RewrapThread[] = [];
 
+/** Most workers parked at once: as many as one pool would use on this machine. */
+function parkLimit(): number {
+  return Math.max(1, availableParallelism() - 1);
+}
+
 function park(thread: RewrapThread, idleMs: number): void {
   thread.owner = null;
   thread.worker.unref();
-  if (thread.dead || idleMs === 0 || parked.length >= Math.max(1, availableParallelism() - 1)) {
+  if (thread.dead || idleMs === 0 || parked.length >= parkLimit()) {
     void thread.end();
     return;
   }
@@ -139,10 +145,10 @@ function takeParked(href: string): RewrapThread | undefined {
   return thread;
 }
 
-function defaultWorkers(expectedHeaders: number | undefined, href: string): number {
+/** How many workers `expectedHeaders` pay for; `warm`: how many of them are parked already. */
+function defaultWorkers(expectedHeaders: number | undefined, href: string, warm = parked.filter((t) => t.href === href).length): number {
   const most = Math.max(0, availableParallelism() - 1);
   if (expectedHeaders === undefined) return most;
-  const warm = parked.filter((t) => t.href === href).length;
   let n = 0;
   // The k-th worker: a parked one pays off sooner than one that has to start.
   while (n < most && expectedHeaders >= (n + 1) * (n < warm ? HEADERS_PER_PARKED_WORKER : HEADERS_PER_WORKER)) n += 1;
@@ -152,6 +158,8 @@ function defaultWorkers(expectedHeaders: number | undefined, href: string): numb
 interface Lane extends Owner {
   thread: RewrapThread;
   inFlight: Map<number, Item[]>;
+  /** Headers in `inFlight`. */
+  inFlightHeaders: number;
   /** Settles the lane's start-up: true once ready, false if it failed or closed first. */
   started: (ok: boolean) => void;
 }
@@ -167,8 +175,8 @@ let nextJobId = 0;
  * on workers.
  */
 export class RewrapPool {
-  /** Headers re-wrapped so far on the calling thread and on workers (for tests and benchmarks). */
-  readonly counts = { inThread: 0, workers: 0 };
+  /** Headers re-wrapped so far on the calling thread and on workers, and the batches sent to workers (for tests and benchmarks). */
+  readonly counts = { inThread: 0, workers: 0, workerBatches: 0 };
   readonly #inThread: (header: Uint8Array) => Promise<Uint8Array>;
   readonly #batchHeaders: number;
   readonly #idleMs: number;
@@ -203,6 +211,35 @@ export class RewrapPool {
     const keys: RewrapControl = { type: 'keys', identities: [...identities], recipients: [...newRecipients] };
     for (let i = 0; i < workers; i++) pool.#addWorker(url, keys);
     return pool;
+  }
+
+  /**
+   * Starts the workers a `start` with these options would start, ahead of it and without
+   * keys, e.g. while the caller unlocks its identity (scrypt) or opens the IPFS node: they
+   * wait parked (`idleMs`), and the next `start` with the same `workerUrl` takes them, so a
+   * share does not wait for its workers. Workers already parked count.
+   * @throws NotariumError('INVALID_INPUT') for invalid options.
+   */
+  static prestart(options: Omit<RewrapPoolOptions, 'batchHeaders'> = {}): void {
+    const url = options.workerUrl ?? DEFAULT_WORKER_URL;
+    const idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
+    const workers = options.workers ?? defaultWorkers(options.expectedHeaders, url.href, 0);
+    for (const [name, v, max] of [['workers', workers, 64], ['idleMs', idleMs, 600_000]] as const) {
+      if (!Number.isInteger(v) || v < 0 || v > max) throw new NotariumError('INVALID_INPUT', `RewrapPool ${name} must be an integer in 0..${max}`);
+    }
+    if (idleMs === 0) return;
+    for (let n = parked.filter((t) => t.href === url.href).length; n < Math.min(workers, parkLimit()); n++) {
+      try {
+        park(new RewrapThread(url), idleMs);
+      } catch {
+        return;
+      }
+    }
+  }
+
+  /** Workers parked now, waiting for a next pool (for tests and benchmarks). */
+  static get parkedWorkers(): number {
+    return parked.length;
   }
 
   /** Ends every parked worker now (they end by themselves after their `idleMs` otherwise). */
@@ -243,6 +280,7 @@ export class RewrapPool {
       const busy = lane.inFlight.size > 0;
       for (const items of lane.inFlight.values()) for (const item of items) item.reject(error);
       lane.inFlight.clear();
+      lane.inFlightHeaders = 0;
       if (busy) {
         lane.thread.owner = null;
         ending.push(lane.thread.end());
@@ -265,6 +303,7 @@ export class RewrapPool {
     const lane: Lane = {
       thread,
       inFlight: new Map(),
+      inFlightHeaders: 0,
       started,
       onReply: (m) => this.#onReply(lane, m),
       onDead: () => this.#drop(lane),
@@ -280,15 +319,20 @@ export class RewrapPool {
   #pump(): void {
     if (this.#closed) return;
     const ready = this.#lanes.filter((l) => l.thread.ready);
+    // Headers a worker holds at once, however they arrived (one by one as reads complete,
+    // or all at once): enough to overlap its deriveBits round trips and never idle.
+    const most = 2 * this.#batchHeaders;
     for (const lane of ready) {
-      while (lane.inFlight.size < BATCHES_IN_FLIGHT && this.#queue.length > 0) {
+      while (lane.inFlightHeaders < most && this.#queue.length > 0) {
         // A worker's share leaves as much for every other thread, the calling one included.
-        const take = Math.min(this.#batchHeaders, Math.ceil(this.#queue.length / (ready.length + 1)));
+        const take = Math.min(this.#batchHeaders, most - lane.inFlightHeaders, Math.ceil(this.#queue.length / (ready.length + 1)));
         const items = this.#queue.splice(0, take);
         const id = nextJobId++;
         lane.inFlight.set(id, items);
+        lane.inFlightHeaders += items.length;
         if (lane.inFlight.size === 1) lane.thread.worker.ref();
         lane.thread.send({ id, headers: items.map((i) => i.header) });
+        this.counts.workerBatches += 1;
       }
     }
     while (this.#inThreadRunning < REWRAPS_PER_THREAD && this.#queue.length > 0) void this.#runInThread();
@@ -320,6 +364,7 @@ export class RewrapPool {
     const items = lane.inFlight.get(m.id);
     if (items === undefined) return;
     lane.inFlight.delete(m.id);
+    lane.inFlightHeaders -= items.length;
     if (lane.inFlight.size === 0) lane.thread.worker.unref();
     items.forEach((item, i) => settle(item, m.outcomes[i]));
     this.counts.workers += items.length;
@@ -334,6 +379,7 @@ export class RewrapPool {
     this.#lanes.splice(at, 1);
     const orphans = [...lane.inFlight.values()].flat();
     lane.inFlight.clear();
+    lane.inFlightHeaders = 0;
     if (this.#closed) return;
     this.#queue.unshift(...orphans);
     void lane.thread.end();

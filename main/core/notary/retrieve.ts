@@ -48,13 +48,17 @@ export async function fetchManifest(loc: ManifestLocation, identities: readonly 
 
 /** As fetchManifest, returning the canonical text (what manifestDigest hashes). */
 export async function fetchManifestText(loc: ManifestLocation, identities: readonly string[], cipher: CipherPort, storage: StoragePort): Promise<string> {
+  return (await fetchManifestAndText(loc, identities, cipher, storage)).text;
+}
+
+/** As fetchManifest, returning both the manifest and its canonical text (one parse for callers that need both). */
+export async function fetchManifestAndText(loc: ManifestLocation, identities: readonly string[], cipher: CipherPort, storage: StoragePort): Promise<{ manifest: Manifest; text: string }> {
   const header = await collect(storage.cat(loc.manifestHeaderCid), MAX_HEADER_BYTES, 'The manifest header');
   const text = new TextDecoder('utf-8', { fatal: true }).decode(await collect(cipher.decrypt(header, storage.cat(loc.manifestPayloadCid), identities), 1 << 30, 'The manifest'));
   if (loc.manifestDigest !== undefined && digestOf(text) !== loc.manifestDigest) {
     throw new NotariumError('HASH_MISMATCH', `The manifest fetched from IPFS does not hash to the notarized digest ${loc.manifestDigest}.`);
   }
-  parseManifest(text);
-  return text;
+  return { manifest: parseManifest(text), text };
 }
 
 export interface RetrieveResult {

@@ -5,9 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { availableParallelism } from 'node:os';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AgeCipherPool, RewrapPool, REWRAPS_PER_THREAD, decryptBytes, encryptBytes, generateAgeIdentity, unwrapFileKey } from '../../../main/core/crypto/index.ts';
 import { generateFileKey, wrapFileKey } from '../../../main/core/crypto/file-key.ts';
+import { HEADERS_PER_PARKED_WORKER, HEADERS_PER_WORKER } from '../../../main/core/crypto/rewrap-pool.ts';
 
 const run = promisify(execFile);
 let pool: AgeCipherPool;
@@ -16,6 +18,10 @@ let dir: string;
 beforeAll(async () => {
   pool = await AgeCipherPool.inThread();
   dir = await mkdtemp(join(tmpdir(), 'notarium-rewrap-pool-'));
+});
+// Pools park their workers for the next pool: each test starts with none parked.
+afterEach(async () => {
+  await RewrapPool.endParked();
 });
 afterAll(async () => {
   await pool.close();
@@ -40,7 +46,7 @@ describe('RewrapPool', () => {
         expect(await unwrapFileKey(h, [friend.identity])).toEqual(await unwrapFileKey(f.header, [owner.identity]));
         await expect(unwrapFileKey(h, [owner.identity])).rejects.toMatchObject({ details: { reason: 'no-match' } });
       }
-      // An idle worker takes the next two headers (two batches in flight): a header it
+      // An idle worker takes the next headers first (up to two batches' worth): a header it
       // re-wrapped is a standard age header for `age -d`.
       const plain = randomBytes(70_000);
       const e = await encryptBytes(plain, [owner.recipient], pool);
@@ -70,15 +76,32 @@ describe('RewrapPool', () => {
     const rewrapper = RewrapPool.start([owner.identity], [friend.recipient], { workers: 1 });
     try {
       await rewrapper.started();
-      // The first two go to the worker (two batches in flight), the others to this thread.
+      // A ready worker takes headers first (up to two batches' worth in flight).
       const outcomes = await Promise.allSettled([notOurs, altered, notOurs, good].map((h) => rewrapper.rewrap(h)));
-      expect(rewrapper.counts.workers).toBeGreaterThanOrEqual(2);
+      expect(rewrapper.counts.workers).toBe(4);
       expect(outcomes.map((o) => (o.status === 'rejected' ? `${o.reason.name}:${o.reason.code}:${o.reason.details?.reason}` : 'ok'))).toEqual([
         'NotariumError:AGE_DECRYPT_FAILED:no-match',
         'NotariumError:AGE_DECRYPT_FAILED:hmac',
         'NotariumError:AGE_DECRYPT_FAILED:no-match',
         'ok',
       ]);
+    } finally {
+      await rewrapper.close();
+    }
+  });
+
+  it('runs on the crypto worker module a bundled app ships (cipher-worker.ts, role rewrap) too', async () => {
+    const owner = await generateAgeIdentity();
+    const friend = await generateAgeIdentity();
+    const cipherWorker = new URL('../../../main/core/crypto/cipher-worker.ts', import.meta.url);
+    const rewrapper = RewrapPool.start([owner.identity], [friend.recipient], { workers: 1, workerUrl: cipherWorker });
+    try {
+      expect(await rewrapper.started()).toBe(1);
+      const fileKey = generateFileKey();
+      const header = await wrapFileKey(fileKey, [owner.recipient]);
+      const shared = await Promise.all([1, 2, 3, 4].map(() => rewrapper.rewrap(header)));
+      expect(rewrapper.counts.workers).toBe(4);
+      for (const h of shared) expect(await unwrapFileKey(h, [friend.identity])).toEqual(fileKey);
     } finally {
       await rewrapper.close();
     }
@@ -93,7 +116,7 @@ describe('RewrapPool', () => {
       const headers = await Promise.all([1, 2, 3].map(() => wrapFileKey(generateFileKey(), [owner.recipient])));
       const shared = await Promise.all(headers.map((h) => rewrapper.rewrap(h)));
       expect(await rewrapper.started()).toBe(0);
-      expect(rewrapper.counts).toEqual({ inThread: 3, workers: 0 });
+      expect(rewrapper.counts).toEqual({ inThread: 3, workers: 0, workerBatches: 0 });
       for (const h of shared) expect(await unwrapFileKey(h, [friend.identity])).toHaveLength(16);
     } finally {
       await rewrapper.close();
@@ -116,6 +139,66 @@ describe('RewrapPool', () => {
     for (const t of taken) await expect(t).resolves.toBeInstanceOf(Uint8Array);
     await queued;
     await expect(small.rewrap(header)).rejects.toMatchObject({ code: 'CRYPTO_FAILED' });
+  });
+
+  it('parks a closed pool\'s worker for the next pool, which re-wraps on it with its own keys only', async () => {
+    const [a, b, friendA, friendB] = await Promise.all([1, 2, 3, 4].map(() => generateAgeIdentity()));
+    if (a === undefined || b === undefined || friendA === undefined || friendB === undefined) throw new Error('unreachable');
+    const first = RewrapPool.start([a.identity], [friendA.recipient], { workers: 1, batchHeaders: 4 });
+    expect(await first.started()).toBe(1);
+    await Promise.all(Array.from({ length: 20 }, async () => first.rewrap(await wrapFileKey(generateFileKey(), [a.recipient]))));
+    expect(first.counts.workers).toBeGreaterThan(0);
+    await first.close();
+    expect(RewrapPool.parkedWorkers).toBe(1);
+
+    const second = RewrapPool.start([b.identity], [friendB.recipient], { workers: 1, batchHeaders: 4 });
+    try {
+      expect(RewrapPool.parkedWorkers).toBe(0);
+      const fileKey = generateFileKey();
+      const header = await wrapFileKey(fileKey, [b.recipient]);
+      const shared = await Promise.all(Array.from({ length: 8 }, () => second.rewrap(header)));
+      // All went to the worker although no await let it start: it was ready.
+      expect(second.counts.workers).toBe(8);
+      for (const h of shared) {
+        expect(await unwrapFileKey(h, [friendB.identity])).toEqual(fileKey);
+        await expect(unwrapFileKey(h, [friendA.identity])).rejects.toMatchObject({ details: { reason: 'no-match' } });
+      }
+      // The first pool's identity is gone from the worker: a header only it opens fails there too.
+      const outcomes = await Promise.allSettled(Array.from({ length: 8 }, async () => second.rewrap(await wrapFileKey(generateFileKey(), [a.recipient]))));
+      expect(outcomes.every((o) => o.status === 'rejected' && o.reason.details?.reason === 'no-match')).toBe(true);
+    } finally {
+      await second.close();
+    }
+    // idleMs 0: workers end at close instead of waiting for a next pool.
+    const third = RewrapPool.start([b.identity], [friendB.recipient], { workers: 1, idleMs: 0 });
+    expect(await third.started()).toBe(1);
+    await third.close();
+    expect(RewrapPool.parkedWorkers).toBe(0);
+  });
+
+  it('starts workers ahead with prestart, and sizes itself by what a worker costs: parked ones pay off sooner', async () => {
+    const owner = await generateAgeIdentity();
+    expect(() => RewrapPool.prestart({ workers: -1 })).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
+    // Too few headers for a worker to start.
+    RewrapPool.prestart({ expectedHeaders: HEADERS_PER_WORKER - 1 });
+    expect(RewrapPool.parkedWorkers).toBe(0);
+    const none = RewrapPool.start([owner.identity], [owner.recipient], { expectedHeaders: HEADERS_PER_WORKER - 1 });
+    expect(await none.started()).toBe(0);
+    await none.close();
+    if (availableParallelism() < 2) return; // one core: never a worker
+    RewrapPool.prestart({ expectedHeaders: HEADERS_PER_WORKER });
+    expect(RewrapPool.parkedWorkers).toBe(1);
+    // A parked worker is worth taking for a small share already.
+    const small = RewrapPool.start([owner.identity], [owner.recipient], { expectedHeaders: HEADERS_PER_PARKED_WORKER });
+    try {
+      expect(RewrapPool.parkedWorkers).toBe(0);
+      expect(await small.started()).toBe(1);
+      const header = await wrapFileKey(generateFileKey(), [owner.recipient]);
+      await Promise.all(Array.from({ length: 40 }, () => small.rewrap(header)));
+      expect(small.counts.workers).toBeGreaterThan(0);
+    } finally {
+      await small.close();
+    }
   });
 
   it('does not keep a process alive once idle, even if never closed', async () => {
