@@ -97,8 +97,9 @@ export class VerifiedFsBlockstore extends FsBlockstore {
         await makeFolder(folder, this.#dirty);
         this.#knownFolders.add(folder);
       }
-      await writeFileAtomic(file, await toBytes(bytes), this.#durability === 'batched' ? 'none' : this.#durability, options?.signal);
-      this.#dirty.markFile(file);
+      const block = await toBytes(bytes);
+      await writeFileAtomic(file, block, this.#durability === 'batched' ? 'none' : this.#durability, options?.signal);
+      this.#dirty.markFile(file, block.byteLength);
     } catch (error) {
       if (options?.signal?.aborted === true) throw options.signal.reason;
       // Windows refuses to rename over a file another reader holds open. The name is
