@@ -14,11 +14,14 @@
  *
  * Prints one JSON line (human notes go to stderr):
  *   {"bench":"verify","case","files","bytes","seconds","mbPerSec","nodeSha256Seconds",
- *    "nodeSha256MbPerSec","ratio","offlineSeconds","offlineRatio","cliSeconds","peakRssMiB","loadAvg1"}
+ *    "nodeSha256MbPerSec","ratio","offlineSeconds","offlineRatio","cpuSeconds","nodeSha256CpuSeconds",
+ *    "cliSeconds","peakRssMiB","loadAvg1"}
  * seconds: the verify call alone (receipt read, hashing, offline checks, chain check on the
  * embedded devnet); offlineSeconds: the same with --offline (no chain: the local work alone);
  * cliSeconds: `notarium verify` as a user runs it, process start and devnet start included.
  * ratio = mbPerSec / nodeSha256MbPerSec (issue bar: >= 0.8); offlineRatio the same for --offline.
+ * cpuSeconds / nodeSha256CpuSeconds: CPU time (user + system, all threads) of the same runs:
+ * on a busy machine wall times follow the load, CPU times much less.
  * peakRssMiB: peak resident memory of the (online) verifying process.
  * --profile DIR: the verifying process runs under `node --cpu-prof --cpu-prof-dir DIR`.
  */
@@ -39,6 +42,14 @@ interface Timed {
   /** Bytes hashed (baseline) or files that passed (verify). */
   count: number;
   maxRssKiB: number;
+  /** CPU time of the measured part, all threads, user + system, seconds. */
+  cpuSeconds: number;
+}
+
+/** CPU seconds (user + system, every thread of the process) since `from`. */
+function cpuSince(from: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(from);
+  return (d.user + d.system) / 1e6;
 }
 
 function runChild(args: string[], nodeFlags: string[] = []): Timed {
@@ -50,6 +61,7 @@ function runChild(args: string[], nodeFlags: string[] = []): Timed {
 /** The baseline: every regular file under `root`, one after the other, as a plain Node script would. */
 async function nodeSha256Child(root: string): Promise<Timed> {
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   let bytes = 0;
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
   for (const e of entries) {
@@ -61,7 +73,7 @@ async function nodeSha256Child(root: string): Promise<Timed> {
     }
     hash.digest();
   }
-  return { seconds: (performance.now() - t0) / 1000, count: bytes, maxRssKiB: process.resourceUsage().maxRSS };
+  return { seconds: (performance.now() - t0) / 1000, count: bytes, maxRssKiB: process.resourceUsage().maxRSS, cpuSeconds: cpuSince(c0) };
 }
 
 async function verifyChild(dataDir: string, root: string, receiptPath: string, offline: boolean): Promise<Timed> {
@@ -69,10 +81,12 @@ async function verifyChild(dataDir: string, root: string, receiptPath: string, o
   const n = await Notarium.open({ dataDir });
   try {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     const report = await n.verify({ inputs: [root], receipt: receiptPath, offline });
     const seconds = (performance.now() - t0) / 1000;
+    const cpuSeconds = cpuSince(c0);
     if (!report.ok) throw new Error(`verify failed: ${report.summary}`);
-    return { seconds, count: report.files.filter((f) => f.status === 'pass').length, maxRssKiB: process.resourceUsage().maxRSS };
+    return { seconds, count: report.files.filter((f) => f.status === 'pass').length, maxRssKiB: process.resourceUsage().maxRSS, cpuSeconds };
   } finally {
     await n.close();
   }
@@ -137,6 +151,8 @@ async function main(): Promise<void> {
       ratio: r3(mbPerSec / nodeMbPerSec),
       offlineSeconds: r3(offline.seconds),
       offlineRatio: r3(node.seconds / offline.seconds),
+      cpuSeconds: r3(ours.cpuSeconds),
+      nodeSha256CpuSeconds: r3(node.cpuSeconds),
       cliSeconds: r3(cli),
       peakRssMiB: r3(ours.maxRssKiB / 1024),
       loadAvg1: r3(os.loadavg()[0] ?? 0),

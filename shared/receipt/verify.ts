@@ -1,15 +1,15 @@
 /**
  * Offline receipt verification: everything except the chain (docs/RECEIPT.md §3), for a
  * full receipt or a receipt excerpt (§6: no manifest, so steps 2 and the whole-tree root
- * are reported as not included). Pure: the caller hashes the files (streaming, in
+ * are reported as not included), on a parsed receipt or entry by entry as a receipt is
+ * streamed (ReceiptChecker, judgeReceipt). Pure: the caller hashes the files (in
  * main/core) and checks the chain.
  */
 import { TypedDataEncoder, recoverAddress, getAddress } from 'ethers';
 import { NOTARIZATION_TYPES, notaryDomain, type NotarizationMessage } from '../notary/typed-data.ts';
-import { manifestDigest, parseManifest, type Manifest } from '../notary/manifest.ts';
-import { PUBLIC_SALT } from '../notary/leaf.ts';
-import { datasetRoot, verifyLeafProof } from '../notary/leaf.ts';
-import { isReceiptExcerpt, type AnyReceipt, type Receipt, type ReceiptFile, type ReceiptStatement } from './schema.ts';
+import { manifestDigest, parseManifest, type Manifest, type ManifestFile } from '../notary/manifest.ts';
+import { datasetProver, PUBLIC_SALT, verifyLeafProof } from '../notary/leaf.ts';
+import { RECEIPT_EXCERPT_VERSION, type AnyReceipt, type Receipt, type ReceiptAuthor, type ReceiptExcerpt, type ReceiptFile, type ReceiptStatement } from './schema.ts';
 
 export type CheckStatus = 'pass' | 'fail' | 'skipped';
 
@@ -83,40 +83,230 @@ const pass = (message: string): Check => ({ status: 'pass', message });
 const fail = (code: string, message: string): Check => ({ status: 'fail', code, message });
 const skipped = (message: string): Check => ({ status: 'skipped', message });
 
-function checkManifest(receipt: Receipt, digest: string): { check: Check; manifest?: Manifest } {
-  if (digest !== receipt.manifestDigest) {
-    return { check: fail('RECEIPT_INVALID', `The embedded manifest hashes to ${digest}, not to the signed manifest digest ${receipt.manifestDigest}.`) };
-  }
-  let manifest: Manifest;
+/** What the checker keeps of a manifest file: what a receipt entry must agree with. */
+type ManifestLeafFile = Pick<ManifestFile, 'path' | 'size' | 'sha256' | 'salt'>;
+
+/**
+ * Runs `build` with V8's stack trace capture off. The Merkle library's ABI encoder
+ * (@metamask/abi-utils, under standardLeafHash) constructs an Error for its assertion
+ * message on every value it encodes, thrown or not; capturing their stacks was ~20% of
+ * building a 100,000-leaf tree. Restored before returning, also on a throw.
+ */
+function withoutStackTraces<T>(build: () => T): T {
+  const ErrorWithLimit = Error as { stackTraceLimit?: number };
+  const limit = ErrorWithLimit.stackTraceLimit;
+  ErrorWithLimit.stackTraceLimit = 0;
   try {
-    manifest = parseManifest(receipt.manifest);
-  } catch (e) {
-    return { check: fail('RECEIPT_INVALID', (e as Error).message) };
+    return build();
+  } finally {
+    ErrorWithLimit.stackTraceLimit = limit;
   }
-  const problems: string[] = [];
-  if (manifest.title !== receipt.title) problems.push('title differs from the manifest');
-  const mAuthors = manifest.authors.map((a) => a.address.toLowerCase());
-  const rAuthors = receipt.authors.map((a) => a.address.toLowerCase());
-  if (mAuthors.join() !== rAuthors.join()) problems.push('authors differ from the manifest');
-  if (manifest.files.length !== receipt.files.length) problems.push('file count differs from the manifest');
-  manifest.files.forEach((f, i) => {
-    const r = receipt.files[i];
-    if (r === undefined || r.path !== f.path || r.size !== f.size || r.sha256 !== f.sha256 || r.salt !== f.salt) {
-      problems.push(`file #${i} (${f.path}) differs from the manifest`);
-    }
-    if (manifest.public && f.salt !== PUBLIC_SALT) problems.push(`file ${f.path} is salted in a public manifest`);
-  });
-  if (problems.length > 0) return { check: fail('RECEIPT_INVALID', `Receipt and manifest disagree: ${problems.slice(0, 5).join('; ')}.`), manifest };
-  return { check: pass(`The manifest (${manifest.files.length} files) matches its signed digest.`), manifest };
+}
+
+/** CheckedReceipt.proofs: the proof leads to the root. */
+export const PROOF_OK = 1;
+/** CheckedReceipt.proofs: not settled while reading; the entry is in `unsettled`, to fold with the library if its file is given. */
+export const PROOF_UNSETTLED = 2;
+/** Per-file manifest problems listed in the report. */
+const MAX_LISTED_PROBLEMS = 5;
+
+/**
+ * A receipt read and checked by ReceiptChecker, before the files are compared with it:
+ * plain data (structured-clonable: it can cross from a worker thread), one column per
+ * field of the entries.
+ */
+export interface CheckedReceipt {
+  /** The signed and anchored fields. */
+  statement: ReceiptStatement;
+  excerpt: boolean;
+  /** Step 2 and the whole-tree root: 'skipped' for an excerpt. */
+  manifest: Check;
+  root: Check;
+  /** Values recomputed from the receipt (see OfflineVerdict.computed). */
+  computed: { manifestDigest: string | null; root: string | null };
+  /** The entries in receipt order: dataset path, size in bytes, SHA-256 (0x-hex). */
+  paths: string[];
+  sizes: number[];
+  sha256: string[];
+  /** Per entry: PROOF_OK or PROOF_UNSETTLED. */
+  proofs: Uint8Array;
+  /** The unsettled entries by index, with their proofs. */
+  unsettled: Map<number, ReceiptFile>;
+}
+
+/** The signed and anchored fields of a receipt or excerpt (or of its head), without the manifest text. */
+export function statementOf(receipt: ReceiptStatement): ReceiptStatement {
+  const { network, contract, root, title, authors, supersedes, manifestDigest, storage, anchor } = receipt;
+  return { network, contract, root, title, authors, supersedes, manifestDigest, storage, anchor };
 }
 
 /**
- * Verifies a receipt against the files the verifier holds, without any network:
- * manifest digest and consistency, Merkle root recomputation, each file's content and
- * Merkle proof, and each author's EIP-712 ECDSA signature. For an excerpt the manifest
- * and root checks are 'skipped' (not included in it): every other check is the same, and
- * the files of the dataset it does not list are neither missing nor outside the dataset.
+ * Offline verification of a receipt read entry by entry (docs/RECEIPT.md §3 steps 1–4,
+ * and 5 in judgeReceipt): the head is checked when the checker is made, each `files[]`
+ * entry as it is added — keeping only its path, size and hash — and `result` gives what
+ * judgeReceipt compares the files with. Memory is a small record per entry plus, for a
+ * full receipt, the manifest's leaves and one Merkle tree while entries arrive, whatever
+ * the size of the proofs.
  *
+ * Inclusion (step 4): for a full receipt whose manifest is valid, the tree is rebuilt once
+ * from all manifest files (shared/notary/leaf.ts, which also gives the whole-tree root);
+ * when it gives the anchored root and the entry's leaf is the manifest's leaf at the same
+ * index, a proof equal to the rebuilt tree's proof of that leaf leads to the root by
+ * construction. Any other proof (a damaged one, or another valid one, as two equal leaves
+ * of a public dataset allow) and every proof of an excerpt is folded with the library's
+ * StandardMerkleTree.verify: the verdict is the library's in every case.
+ */
+export class ReceiptChecker {
+  readonly #statement: ReceiptStatement;
+  readonly #excerpt: boolean;
+  readonly #computedDigest: string | null;
+  /** Set when the manifest could not be used (digest mismatch, invalid): the manifest check's failure. */
+  readonly #manifestFailure: Check | undefined;
+  /** The manifest's files (what the entries must agree with) while entries arrive; undefined when the manifest is unusable. */
+  #manifestFiles: ManifestLeafFile[] | undefined;
+  #manifestPublic = false;
+  #prover: { root: string; proof: (index: number) => string[] } | undefined;
+  /** Title and author problems, then per-file ones by index (capped). */
+  readonly #headProblems: string[] = [];
+  readonly #fileProblems: string[] = [];
+  readonly #paths: string[] = [];
+  readonly #sizes: number[] = [];
+  readonly #sha256: string[] = [];
+  readonly #proofs: number[] = [];
+  readonly #unsettled = new Map<number, ReceiptFile>();
+
+  /**
+   * Checks the head of a receipt or excerpt (everything but `files`): the manifest digest
+   * and contents (step 2). Keeps neither the head nor the manifest text.
+   * Never throws for verification failures; they are reported by `result`.
+   */
+  constructor(head: Omit<Receipt, 'files'> | Omit<ReceiptExcerpt, 'files'>) {
+    this.#excerpt = head.version === RECEIPT_EXCERPT_VERSION;
+    this.#statement = statementOf(head);
+    if (!('manifest' in head) || this.#excerpt) {
+      this.#computedDigest = null;
+      return;
+    }
+    this.#computedDigest = manifestDigest(head.manifest);
+    if (this.#computedDigest !== head.manifestDigest) {
+      this.#manifestFailure = fail('RECEIPT_INVALID', `The embedded manifest hashes to ${this.#computedDigest}, not to the signed manifest digest ${head.manifestDigest}.`);
+      return;
+    }
+    let manifest: Manifest;
+    try {
+      manifest = parseManifest(head.manifest);
+    } catch (e) {
+      this.#manifestFailure = fail('RECEIPT_INVALID', (e as Error).message);
+      return;
+    }
+    if (manifest.title !== head.title) this.#headProblems.push('title differs from the manifest');
+    const mAuthors = manifest.authors.map((a) => a.address.toLowerCase());
+    const rAuthors = head.authors.map((a) => a.address.toLowerCase());
+    if (mAuthors.join() !== rAuthors.join()) this.#headProblems.push('authors differ from the manifest');
+    this.#manifestPublic = manifest.public;
+    // Only what the entries are compared with: the CIDs are a third of each file's record.
+    this.#manifestFiles = manifest.files.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256, salt: f.salt }));
+  }
+
+  /**
+   * The tree over the manifest's leaves, built on first use rather than in the constructor:
+   * by then the caller has let go of the head, so the manifest text and its parsed form
+   * (half the memory held at this point for 100,000 files) can be collected meanwhile.
+   */
+  #treeProver(): { root: string; proof: (index: number) => string[] } | undefined {
+    const files = this.#manifestFiles;
+    if (this.#prover === undefined && files !== undefined) this.#prover = withoutStackTraces(() => datasetProver(files.map((f) => [f.salt, f.sha256])));
+    return this.#prover;
+  }
+
+  /** Adds the next `files[]` entry (index = number added before). Never throws for verification failures. */
+  add(entry: ReceiptFile): void {
+    const index = this.#paths.length;
+    const f = this.#manifestFiles?.[index];
+    const sameLeaf = f !== undefined && f.salt === entry.salt && f.sha256 === entry.sha256;
+    const same = sameLeaf && f.path === entry.path && f.size === entry.size;
+    // The manifest's strings when they agree: they are held anyway, the entry's are dropped.
+    this.#paths.push(same ? f.path : entry.path);
+    this.#sizes.push(entry.size);
+    this.#sha256.push(same ? f.sha256 : entry.sha256);
+    // An entry beyond the manifest's files shows as the file count's difference.
+    if (f !== undefined) {
+      if (!same) this.#fileProblem(`file #${index} (${f.path}) differs from the manifest`);
+      if (this.#manifestPublic && f.salt !== PUBLIC_SALT) this.#fileProblem(`file ${f.path} is salted in a public manifest`);
+    }
+    const prover = sameLeaf ? this.#treeProver() : undefined;
+    const settled = prover !== undefined && prover.root === this.#statement.root && sameProof(prover.proof(index), entry.proof);
+    this.#proofs.push(settled ? PROOF_OK : PROOF_UNSETTLED);
+    if (!settled) this.#unsettled.set(index, entry);
+  }
+
+  /** The signed and anchored fields of the receipt (its head without the manifest). */
+  get statement(): ReceiptStatement {
+    return this.#statement;
+  }
+
+  /**
+   * The receipt as checked, once every entry was added: the manifest and root checks and
+   * the entries. The checker lets go of the manifest and the tree (call once).
+   */
+  result(): CheckedReceipt {
+    const count = this.#paths.length;
+    const prover = this.#treeProver();
+    const manifestFiles = this.#manifestFiles;
+    this.#manifestFiles = undefined;
+    this.#prover = undefined;
+
+    let manifestCheck: Check;
+    let rootCheck: Check;
+    let computedRoot: string | null = null;
+    if (this.#excerpt) {
+      manifestCheck = skipped('Not included in this excerpt: the manifest digest is signed and anchored, but only the full receipt shows the manifest it is the digest of.');
+      rootCheck = skipped(`Not included in this excerpt: the root is not recomputed from all files (the excerpt lists ${count}); each file's proof is checked against it instead.`);
+    } else if (manifestFiles === undefined || prover === undefined) {
+      manifestCheck = this.#manifestFailure ?? fail('RECEIPT_INVALID', 'The receipt has no manifest.');
+      rootCheck = skipped('The Merkle root was not recomputed: the manifest is invalid.');
+    } else {
+      const problems = [...this.#headProblems];
+      if (manifestFiles.length !== count) problems.push('file count differs from the manifest');
+      const perFile = [...this.#fileProblems];
+      // Manifest files beyond the receipt's entries have no entry to agree with.
+      for (let i = count; i < manifestFiles.length && perFile.length < MAX_LISTED_PROBLEMS; i++) {
+        const f = manifestFiles[i] as ManifestLeafFile;
+        perFile.push(`file #${i} (${f.path}) differs from the manifest`);
+        if (this.#manifestPublic && f.salt !== PUBLIC_SALT) perFile.push(`file ${f.path} is salted in a public manifest`);
+      }
+      problems.push(...perFile);
+      manifestCheck = problems.length > 0
+        ? fail('RECEIPT_INVALID', `Receipt and manifest disagree: ${problems.slice(0, MAX_LISTED_PROBLEMS).join('; ')}.`)
+        : pass(`The manifest (${manifestFiles.length} files) matches its signed digest.`);
+      computedRoot = prover.root;
+      rootCheck = prover.root === this.#statement.root
+        ? pass(`All ${manifestFiles.length} files together give the anchored Merkle root.`)
+        : fail('PROOF_INVALID', `The files of the manifest give the Merkle root ${prover.root}, not the receipt's ${this.#statement.root}.`);
+    }
+    return {
+      statement: this.#statement,
+      excerpt: this.#excerpt,
+      manifest: manifestCheck,
+      root: rootCheck,
+      computed: { manifestDigest: this.#computedDigest, root: computedRoot },
+      paths: this.#paths,
+      sizes: this.#sizes,
+      sha256: this.#sha256,
+      proofs: Uint8Array.from(this.#proofs),
+      unsettled: this.#unsettled,
+    };
+  }
+
+  #fileProblem(problem: string): void {
+    if (this.#fileProblems.length < MAX_LISTED_PROBLEMS) this.#fileProblems.push(problem);
+  }
+}
+
+/**
+ * The verdict of a checked receipt against the files the verifier holds: each file's
+ * content (step 3) and proof (step 4: a proof not settled while reading is folded with
+ * StandardMerkleTree.verify now), and each author's EIP-712 ECDSA signature (step 5).
  * @param observed the files to check, with their SHA-256 computed by the caller.
  * @param matchBy 'path': `observed[].path` is relative to the dataset folder; receipt
  *   files not observed are 'missing'. 'content': single files matched by hash (any
@@ -125,60 +315,30 @@ function checkManifest(receipt: Receipt, digest: string): { check: Check; manife
  *   whole dataset, else a prefix ending in '/'), and `observed[].path` already carries it.
  * Never throws for verification failures; they are reported as checks.
  */
-export function verifyReceiptOffline(receipt: AnyReceipt, observed: readonly ObservedFile[], matchBy: 'path' | 'content', scope = ''): OfflineVerdict {
-  const excerpt = isReceiptExcerpt(receipt);
-  let computedDigest: string | null = null;
-  let manifestCheck = skipped('Not included in this excerpt: the manifest digest is signed and anchored, but only the full receipt shows the manifest it is the digest of.');
-  let manifest: Manifest | undefined;
-  if (!isReceiptExcerpt(receipt)) {
-    computedDigest = manifestDigest(receipt.manifest);
-    ({ check: manifestCheck, manifest } = checkManifest(receipt, computedDigest));
-  }
+export function judgeReceipt(checked: CheckedReceipt, observed: readonly ObservedFile[], matchBy: 'path' | 'content', scope = ''): OfflineVerdict {
+  const { statement, excerpt, paths, sizes, sha256 } = checked;
+  const message = receiptMessage(statement);
+  const digest = receiptDigest(statement);
+  const authors = statement.authors.map((a) => authorVerdict(a, digest));
 
-  let rootCheck: Check;
-  let computedRoot: string | null = null;
-  if (excerpt) {
-    rootCheck = skipped(`Not included in this excerpt: the root is not recomputed from all files (the excerpt lists ${receipt.files.length}); each file's proof is checked against it instead.`);
-  } else if (manifest === undefined) {
-    rootCheck = skipped('The Merkle root was not recomputed: the manifest is invalid.');
-  } else {
-    const root = datasetRoot(manifest.files.map((f) => [f.salt, f.sha256]));
-    computedRoot = root;
-    rootCheck = root === receipt.root
-      ? pass(`All ${manifest.files.length} files together give the anchored Merkle root.`)
-      : fail('PROOF_INVALID', `The files of the manifest give the Merkle root ${root}, not the receipt's ${receipt.root}.`);
-  }
-
-  const message = receiptMessage(receipt);
-  const digest = receiptDigest(receipt);
-  const authors: AuthorVerdict[] = receipt.authors.map((a) => {
-    const base = { address: getAddress(a.address), ...(a.name === undefined ? {} : { name: a.name }), ...(a.orcid === undefined ? {} : { orcid: a.orcid }) };
-    let recovered: string | undefined;
-    if ((a.signature.length - 2) / 2 === 65) {
-      try {
-        recovered = recoverAddress(digest, a.signature);
-      } catch {
-        recovered = undefined;
-      }
-    }
-    if (recovered !== undefined && recovered.toLowerCase() === a.address.toLowerCase()) {
-      return { ...base, signature: pass(`Signed by ${base.address}.`) };
-    }
-    return {
-      ...base,
-      signature: skipped(`Not an ordinary (ECDSA) signature by ${base.address}; it is valid only if this address is a contract wallet (ERC-1271) that accepted it on-chain.`),
-    };
+  const byPath = new Map<string, number>();
+  const byHash = new Map<string, number>();
+  paths.forEach((p, i) => {
+    byPath.set(p, i);
+    const h = sha256[i] as string;
+    if (!byHash.has(h)) byHash.set(h, i);
   });
-
-  const byPath = new Map<string, ReceiptFile>(receipt.files.map((f) => [f.path, f]));
-  const byHash = new Map<string, ReceiptFile>();
-  for (const f of receipt.files) if (!byHash.has(f.sha256)) byHash.set(f.sha256, f);
+  const proofLeads = (index: number): boolean => {
+    if (checked.proofs[index] === PROOF_OK) return true;
+    const entry = checked.unsettled.get(index);
+    return entry !== undefined && verifyLeafProof(statement.root, [entry.salt, entry.sha256], entry.proof);
+  };
 
   const files: FileVerdict[] = [];
   const seen = new Set<string>();
   for (const o of observed) {
-    const entry = matchBy === 'path' ? byPath.get(o.path) : byHash.get(o.sha256) ?? byPath.get(o.path);
-    if (entry === undefined) {
+    const index = matchBy === 'path' ? byPath.get(o.path) : byHash.get(o.sha256) ?? byPath.get(o.path);
+    if (index === undefined) {
       files.push({
         path: o.path,
         status: matchBy === 'path' ? 'unlisted' : 'fail',
@@ -190,37 +350,81 @@ export function verifyReceiptOffline(receipt: AnyReceipt, observed: readonly Obs
       });
       continue;
     }
-    seen.add(entry.path);
-    const content = o.sha256 === entry.sha256 && o.size === entry.size
-      ? pass(`Content matches (SHA-256 ${entry.sha256.slice(2, 18)}…, ${entry.size} bytes).`)
-      : fail('HASH_MISMATCH', `Content differs from the notarized file: SHA-256 ${o.sha256} (${o.size} bytes) instead of ${entry.sha256} (${entry.size} bytes).`);
-    const proofOk = verifyLeafProof(receipt.root, [entry.salt, entry.sha256], entry.proof);
-    const proof = proofOk
+    const path = paths[index] as string;
+    const expected = sha256[index] as string;
+    const size = sizes[index] as number;
+    seen.add(path);
+    const content = o.sha256 === expected && o.size === size
+      ? pass(`Content matches (SHA-256 ${expected.slice(2, 18)}…, ${size} bytes).`)
+      : fail('HASH_MISMATCH', `Content differs from the notarized file: SHA-256 ${o.sha256} (${o.size} bytes) instead of ${expected} (${size} bytes).`);
+    const proof = proofLeads(index)
       ? pass('The Merkle proof links this file to the anchored root.')
       : fail('PROOF_INVALID', 'The Merkle proof in the receipt does not lead to the anchored root.');
-    files.push({ path: entry.path, status: content.status === 'pass' && proof.status === 'pass' ? 'pass' : 'fail', observedSha256: o.sha256, expectedSha256: entry.sha256, content, proof });
+    files.push({ path, status: content.status === 'pass' && proof.status === 'pass' ? 'pass' : 'fail', observedSha256: o.sha256, expectedSha256: expected, content, proof });
   }
   if (matchBy === 'path') {
     // `scope`: a sub-folder of the dataset was given; only files under it can be missing.
-    for (const f of receipt.files) {
-      if (!seen.has(f.path) && f.path.startsWith(scope)) {
+    paths.forEach((p, i) => {
+      if (!seen.has(p) && p.startsWith(scope)) {
         files.push({
-          path: f.path,
+          path: p,
           status: 'missing',
-          expectedSha256: f.sha256,
+          expectedSha256: sha256[i] as string,
           content: fail('NOT_FOUND', 'This notarized file was not found in the given folder.'),
           proof: skipped('Not checked: file missing.'),
         });
       }
-    }
+    });
   }
 
   return {
-    receipt: { manifest: manifestCheck, root: rootCheck },
-    computed: { manifestDigest: computedDigest, root: computedRoot },
+    receipt: { manifest: checked.manifest, root: checked.root },
+    computed: checked.computed,
     authors,
     files,
     message,
     digest,
   };
+}
+
+function sameProof(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Step 5 offline: pass for an ECDSA signature by the author, skipped otherwise (only an ERC-1271 wallet, on-chain, can accept it). */
+function authorVerdict(a: ReceiptAuthor, digest: string): AuthorVerdict {
+  const base = { address: getAddress(a.address), ...(a.name === undefined ? {} : { name: a.name }), ...(a.orcid === undefined ? {} : { orcid: a.orcid }) };
+  let recovered: string | undefined;
+  if ((a.signature.length - 2) / 2 === 65) {
+    try {
+      recovered = recoverAddress(digest, a.signature);
+    } catch {
+      recovered = undefined;
+    }
+  }
+  if (recovered !== undefined && recovered.toLowerCase() === a.address.toLowerCase()) {
+    return { ...base, signature: pass(`Signed by ${base.address}.`) };
+  }
+  return {
+    ...base,
+    signature: skipped(`Not an ordinary (ECDSA) signature by ${base.address}; it is valid only if this address is a contract wallet (ERC-1271) that accepted it on-chain.`),
+  };
+}
+
+/**
+ * Verifies a receipt against the files the verifier holds, without any network:
+ * manifest digest and consistency, Merkle root recomputation, each file's content and
+ * Merkle proof, and each author's EIP-712 ECDSA signature. For an excerpt the manifest
+ * and root checks are 'skipped' (not included in it): every other check is the same, and
+ * the files of the dataset it does not list are neither missing nor outside the dataset.
+ * ReceiptChecker and judgeReceipt over a parsed receipt (see there; parameters as judgeReceipt's).
+ * Never throws for verification failures; they are reported as checks.
+ */
+export function verifyReceiptOffline(receipt: AnyReceipt, observed: readonly ObservedFile[], matchBy: 'path' | 'content', scope = ''): OfflineVerdict {
+  const { files, ...head } = receipt;
+  const checker = new ReceiptChecker(head);
+  for (const f of files) checker.add(f);
+  return judgeReceipt(checker.result(), observed, matchBy, scope);
 }

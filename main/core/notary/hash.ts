@@ -1,6 +1,7 @@
 /** Streaming SHA-256 (FIPS 180-4) of files: constant memory whatever the file size. */
 import { createHash } from 'node:crypto';
-import { close, createReadStream, open, read } from 'node:fs';
+import { close, closeSync, createReadStream, open, openSync, read, readSync } from 'node:fs';
+import { NotariumError } from '../../../shared/errors.ts';
 import { mapWeighted } from './map-limit.ts';
 
 /** Read size for dataset files: 1 MiB, the IPFS chunk size, so reads line up with blocks. */
@@ -76,23 +77,143 @@ async function sha256Fd(path: string, chunkBytes: number, onBytes: ((n: number) 
   }
 }
 
+/** Files smaller than this (bytes) are read directly by sha256Files while reads are page-cache hits. */
+const DIRECT_MAX_BYTES = READ_CHUNK_BYTES;
+
+/** Direct reads run in slices of this many ms; the event loop gets a turn between slices. */
+const DIRECT_SLICE_MS = 10;
+
 /**
- * SHA-256 of many files, several at once (small files are latency-bound: their syscalls
- * overlap on the libuv threadpool). Each file is read through two reused buffers of
- * min(size + 1, READ_CHUNK_BYTES) bytes, the next read overlapping the hashing, so a small
- * file takes one data read; at most HASH_CONCURRENCY files and 16 MiB of buffers in flight.
- * @param files `absPath`, and `size` in bytes as last seen (sizes the read buffers; the
- *   digest's `size` is what was actually read).
- * @param opts.onBytes called with each chunk's length in bytes, for progress.
- * @param opts.onFileDone called once per finished file, in completion order.
+ * A direct read taking more than this (ms) came from the device rather than the page cache
+ * (a cached small file takes ~0.02–0.1 ms). When SLOW_WINDOW_SWITCH of the last SLOW_WINDOW
+ * files were that slow, the remaining files are read concurrently instead, which hides
+ * device latency. (On a busy machine the thread is preempted now and then, which makes
+ * one read slow, not most of them.)
+ */
+const DIRECT_SLOW_FILE_MS = 1;
+const SLOW_WINDOW = 16;
+const SLOW_WINDOW_SWITCH = 12;
+
+/** Options of sha256Files. */
+export interface HashFilesOptions {
+  /** Called with each chunk's length in bytes, for progress. */
+  onBytes?: (n: number) => void;
+  /** Called once per finished file (its index), in completion order. */
+  onFileDone?: (index: number) => void;
+  signal?: AbortSignal;
+  /** Files read at once through the threadpool (default HASH_CONCURRENCY). */
+  concurrency?: number;
+  /** false: every file through the threadpool, HASH_CONCURRENCY at once (the path slow devices get). Default true. */
+  direct?: boolean;
+  /** A direct read slower than this (ms) counts as from the device (default DIRECT_SLOW_FILE_MS; tests set 0). */
+  slowReadMs?: number;
+}
+
+/**
+ * SHA-256 of many files, in input order.
+ *
+ * Small files (< 1 MiB) are read directly (open, read, close, synchronously, in slices of
+ * 10 ms between which the event loop runs): a cached small file then costs three system
+ * calls, where the asynchronous fs API costs a threadpool round trip per call — 3.5× the
+ * CPU time and twice the time measured on 100,000 cached 16 KiB files with other jobs
+ * running (7.3 s vs 2.1 s of CPU). A read shorter than asked is the end of the file
+ * (POSIX, for regular files; Node's readFile relies on it too), so a file that did not
+ * change is read in one read. When direct reads are slow (12 of the last 16 over 1 ms: the
+ * device, not the page cache), the rest is read concurrently instead.
+ * Larger files, and the concurrent path, go through two reused buffers of
+ * min(size + 1, READ_CHUNK_BYTES) bytes each, the next read overlapping the hashing; at
+ * most HASH_CONCURRENCY files and 16 MiB of buffers in flight, alongside the direct reads.
+ * A file is read until its end, so one that changed size since it was listed is hashed as
+ * it is now.
+ * @param files `absPath`, and `size` in bytes as last seen (chooses the path and sizes the
+ *   read buffers; the digest's `size` is what was actually read).
  * @returns one FileDigest per file, in input order.
  * @throws the first fs error (ENOENT, EACCES…) as is; NotariumError('CANCELLED') once
  *   `opts.signal` is aborted (files already started finish first).
  */
-export async function sha256Files(
-  files: readonly { absPath: string; size: number }[],
-  opts: { onBytes?: (n: number) => void; onFileDone?: (index: number) => void; signal?: AbortSignal; concurrency?: number } = {},
-): Promise<FileDigest[]> {
+export async function sha256Files(files: readonly { absPath: string; size: number }[], opts: HashFilesOptions = {}): Promise<FileDigest[]> {
+  if (opts.direct === false) return sha256FilesConcurrent(files, opts);
+  const out = new Array<FileDigest>(files.length);
+  const small: number[] = [];
+  const large: number[] = [];
+  files.forEach((f, i) => (f.size < DIRECT_MAX_BYTES ? small : large).push(i));
+  // The first failure stops the other path too; the caller sees it once nothing reads any more.
+  let failure: { error: unknown } | undefined;
+  const stop = new AbortController();
+  const fail = (error: unknown): void => {
+    failure ??= { error };
+    stop.abort();
+  };
+  const signal = opts.signal === undefined ? stop.signal : AbortSignal.any([opts.signal, stop.signal]);
+  const concurrently = async (indexes: readonly number[]): Promise<void> => {
+    const digests = await sha256FilesConcurrent(indexes.map((i) => files[i] as { absPath: string; size: number }), {
+      ...opts,
+      signal,
+      ...(opts.onFileDone === undefined ? {} : { onFileDone: (j: number) => opts.onFileDone?.(indexes[j] as number) }),
+    });
+    digests.forEach((d, j) => (out[indexes[j] as number] = d));
+  };
+  // Large files stream through the threadpool meanwhile.
+  const largeDone = concurrently(large).catch(fail);
+  try {
+    const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+    // Which of the last SLOW_WINDOW direct reads were slow, and how many.
+    const recent = new Uint8Array(SLOW_WINDOW);
+    const slowReadMs = opts.slowReadMs ?? DIRECT_SLOW_FILE_MS;
+    let slowRecent = 0;
+    let next = 0;
+    while (next < small.length && slowRecent < SLOW_WINDOW_SWITCH && failure === undefined) {
+      if (signal.aborted) throw new NotariumError('CANCELLED', 'Cancelled.');
+      const start = performance.now();
+      for (let t = start; next < small.length && t - start < DIRECT_SLICE_MS && slowRecent < SLOW_WINDOW_SWITCH; ) {
+        const i = small[next] as number;
+        out[i] = sha256Direct(files[i] as { absPath: string; size: number }, buffer, opts.onBytes);
+        opts.onFileDone?.(i);
+        const now = performance.now();
+        const slot = next % SLOW_WINDOW;
+        const slow = now - t > slowReadMs ? 1 : 0;
+        slowRecent += slow - (recent[slot] as number);
+        recent[slot] = slow;
+        next += 1;
+        t = now;
+      }
+      if (next < small.length) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    if (next < small.length && failure === undefined) await concurrently(small.slice(next));
+  } catch (error) {
+    fail(error);
+  }
+  await largeDone;
+  if (failure !== undefined) throw failure.error;
+  return out;
+}
+
+/** One file read directly (synchronously) through `buffer`: until a read comes back short. */
+function sha256Direct(file: { absPath: string; size: number }, buffer: Buffer, onBytes: ((n: number) => void) | undefined): FileDigest {
+  const fd = openSync(file.absPath, 'r');
+  try {
+    const hash = createHash('sha256');
+    let size = 0;
+    // size + 1: a file that did not change comes back short, in one read.
+    let want = Math.min(file.size + 1, buffer.length);
+    for (;;) {
+      const n = readSync(fd, buffer, 0, want, size);
+      if (n > 0) {
+        hash.update(buffer.subarray(0, n));
+        size += n;
+        onBytes?.(n);
+      }
+      if (n < want) break;
+      want = buffer.length;
+    }
+    return { sha256: `0x${hash.digest('hex')}`, size };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** sha256Files through the threadpool only: HASH_CONCURRENCY files at once within the buffer budget. */
+async function sha256FilesConcurrent(files: readonly { absPath: string; size: number }[], opts: HashFilesOptions): Promise<FileDigest[]> {
   return mapWeighted(
     files,
     {

@@ -5,8 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Wallet } from 'ethers';
 import { verifyFiles } from '../../../main/core/notary/verify.ts';
 import type { Progress } from '../../../main/core/notary/progress.ts';
@@ -23,7 +24,7 @@ import {
   ZERO_BYTES32,
   type Manifest,
 } from '../../../shared/notary/index.ts';
-import { receiptDigest, RECEIPT_FORMAT, RECEIPT_VERSION, type Receipt } from '../../../shared/receipt/index.ts';
+import { excerptOf, receiptDigest, RECEIPT_FORMAT, RECEIPT_VERSION, serializeReceipt, type Receipt } from '../../../shared/receipt/index.ts';
 import { tempDir } from '../../helpers/tmp.ts';
 
 const sha256Hex = (b: Buffer): string => `0x${createHash('sha256').update(b).digest('hex')}`;
@@ -129,6 +130,57 @@ describe('verifyFiles on many files', () => {
     const report = await verifyFiles({ inputs, receiptPath, offline: true, chain: null });
     expect(report.ok).toBe(true);
     expect(report.files.map((f) => f.path)).toEqual(picked.map((f) => f.path));
+  });
+
+  it('gives the same report with the receipt read in a worker, in this thread, or again here after the worker failed', async () => {
+    const broken = path.join(tmp.dir, 'broken-worker.mjs');
+    await writeFile(broken, "throw new Error('this worker cannot run');\n");
+    const inThread = await verifyFiles({ inputs: [folder], receiptPath, offline: true, chain: null, receiptWorker: { workerUrl: null } });
+    const inWorker = await verifyFiles({ inputs: [folder], receiptPath, offline: true, chain: null, receiptWorker: { minBytes: 0 } });
+    const afterFailure = await verifyFiles({ inputs: [folder], receiptPath, offline: true, chain: null, receiptWorker: { minBytes: 0, workerUrl: pathToFileURL(broken) } });
+    expect(inThread.ok).toBe(true);
+    expect(inWorker).toEqual(inThread);
+    expect(afterFailure).toEqual(inThread);
+  });
+
+  it('fails exactly the file whose proof was damaged in the receipt (PROOF_INVALID), read in a worker or not', async () => {
+    const receipt = JSON.parse(await readFile(receiptPath, 'utf8')) as Receipt;
+    const victim = receipt.files[123] as Receipt['files'][number];
+    const sibling = victim.proof[2] as string;
+    victim.proof[2] = `${sibling.slice(0, -1)}${sibling.endsWith('0') ? '1' : '0'}`;
+    const damaged = path.join(tmp.dir, 'damaged-proof.json');
+    await writeFile(damaged, JSON.stringify(receipt, null, 2));
+    for (const receiptWorker of [{ minBytes: 0 }, { workerUrl: null }]) {
+      const report = await verifyFiles({ inputs: [folder], receiptPath: damaged, offline: true, chain: null, receiptWorker });
+      expect(report.ok).toBe(false);
+      expect(report.checks.root.status).toBe('pass');
+      expect(report.files.filter((f) => f.status !== 'pass').map((f) => [f.path, f.content.status, f.proof.code])).toEqual([[victim.path, 'pass', 'PROOF_INVALID']]);
+    }
+  });
+
+  it('verifies single files against an excerpt of the receipt, read in a worker or not', async () => {
+    const receipt = JSON.parse(await readFile(receiptPath, 'utf8')) as Receipt;
+    const picked = [files[3], files[150]] as { path: string; data: Buffer }[];
+    const excerptPath = path.join(tmp.dir, 'excerpt.json');
+    await writeFile(excerptPath, serializeReceipt(excerptOf(receipt, picked.map((f) => f.path))));
+    for (const receiptWorker of [{ minBytes: 0 }, { workerUrl: null }]) {
+      const report = await verifyFiles({ inputs: picked.map((f) => path.join(folder, f.path)), receiptPath: excerptPath, offline: true, chain: null, receiptWorker });
+      expect(report.ok).toBe(true);
+      expect(report.receipt.kind).toBe('excerpt');
+      expect(report.checks.root.status).toBe('skipped');
+      expect(report.files.map((f) => [f.path, f.proof.status])).toEqual(picked.map((f) => [f.path, 'pass']));
+    }
+  });
+
+  it('reports a receipt that is not one, missing or a folder by code, from the worker as from this thread', async () => {
+    const cut = path.join(tmp.dir, 'cut.json');
+    await writeFile(cut, (await readFile(receiptPath, 'utf8')).slice(0, 50_000));
+    for (const receiptWorker of [{ minBytes: 0 }, { workerUrl: null }]) {
+      const codeOf = (receipt: string): Promise<unknown> => verifyFiles({ inputs: [folder], receiptPath: receipt, offline: true, chain: null, receiptWorker }).then(() => 'resolved', (e: { code?: string }) => e.code);
+      expect(await codeOf(cut)).toBe('RECEIPT_INVALID');
+      expect(await codeOf(path.join(tmp.dir, 'nowhere.json'))).toBe('NOT_FOUND');
+      expect(await codeOf(folder)).toBe('INVALID_INPUT');
+    }
   });
 
   it('reports progress up to every file and byte', async () => {

@@ -1,0 +1,19 @@
+/**
+ * Worker thread of readReceiptOffThread (verify.ts): reads and checks the receipt of
+ * `workerData` (readReceipt) and posts the statement as soon as the head is read, then the
+ * receipt as read, or the error. Protocol (worker → parent): ReceiptWorkerMessage.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { readReceipt, serializeError, type ReceiptWorkerData, type ReceiptWorkerMessage } from './verify.ts';
+
+const port = parentPort;
+if (port === null) throw new Error('receipt-worker.ts must run in a worker thread');
+const post = (m: ReceiptWorkerMessage): void => port.postMessage(m);
+
+const { receiptPath } = workerData as ReceiptWorkerData;
+try {
+  const read = await readReceipt(receiptPath, (statement) => post({ type: 'head', statement }));
+  post({ type: 'done', read });
+} catch (e) {
+  post({ type: 'error', error: serializeError(e) });
+}
