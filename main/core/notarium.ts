@@ -10,18 +10,17 @@ import { copyFileAtomic, fileExists, writeFileAtomic } from './fs/durable-files.
 import { asDiskFull } from './fs/disk-full.ts';
 import path from 'node:path';
 import { CID } from 'multiformats/cid';
-import { z } from 'zod';
 import { getAddress, parseEther, recoverAddress, type JsonRpcApiProvider, type Wallet } from 'ethers';
 import { NotariumError, isNotariumError } from '../../shared/errors.ts';
 import { cidRequestSchema, draftRequestSchema, shareRequestSchema, type ShareRequest, notarizeRequestSchema, parseRequest, retrieveRequestSchema, verifyRequestSchema, passphraseSchema, type CidRequest, type DraftRequest, type NotarizeRequest, type RetrieveRequest, type VerifyRequest } from '../../shared/api/schemas.ts';
 import { NOTARIZATION_TYPES, ZERO_BYTES32, notaryDomain } from '../../shared/notary/typed-data.ts';
-import { datasetProver, datasetRoot, type LeafValue } from '../../shared/notary/leaf.ts';
-import { manifestDigest, parseManifest, type ManifestAuthor, type ManifestFile } from '../../shared/notary/manifest.ts';
+import { buildDatasetTree, datasetProver } from '../../shared/notary/leaf.ts';
+import { manifestDigest, parseManifest, type ManifestAuthor } from '../../shared/notary/manifest.ts';
 import { SHARE_TICKET_FORMAT, parseShareJson, shareTicketSchema, type ShareTicket } from '../../shared/notary/share.ts';
-import { DRAFT_FORMAT, SIGNATURE_FORMAT, draftDigest, draftMessage, draftSchema, parseDraft, parseSignatureFile, type Draft, type SignatureFile } from '../../shared/notary/draft.ts';
+import { DRAFT_FORMAT, SIGNATURE_FORMAT, draftDigest, draftMessage, parseDraft, parseSignatureFile, type Draft, type SignatureFile } from '../../shared/notary/draft.ts';
 import { parseReceipt, RECEIPT_FORMAT, RECEIPT_VERSION, type Receipt, type ReceiptStatement } from '../../shared/receipt/index.ts';
 import { AccountStore, type AccountPublic } from './keys/index.ts';
-import { Ledger, type DatasetFileRecord, type DatasetRecord } from './ledger/index.ts';
+import { Ledger, type DatasetRecord } from './ledger/index.ts';
 // Heavy services (Helia, the EDR devnet, the WASM cipher pool) are imported on first use:
 // `notarium verify --offline` or `notarium datasets` should start in a fraction of a second.
 import type { GcResult, IpfsBackend } from './ipfs/index.ts';
@@ -37,7 +36,7 @@ import { DataDirLayout, resolveDataDir } from './paths.ts';
 import { readSettings, updateSettings, type Settings } from './settings.ts';
 import { applyManagedSettings, assertNetworkAllowed, assertPublicModeAllowed, DEVNET_CHAIN_ID_NUMBER, loadManagedSettings, recipientsWithDefaults, type EffectiveSettings } from './managed-settings/index.ts';
 import { collectInputs } from './notary/inputs.ts';
-import { prepareDataset, type PreparedDataset } from './notary/prepare.ts';
+import { prepareDataset } from './notary/prepare.ts';
 import { ProgressMeter, type Progress } from './notary/progress.ts';
 import { collect, fetchManifest, restoreFiles, type ManifestLocation, type RetrieveResult } from './notary/retrieve.ts';
 import { verifyFiles, type ChainCheck, type ChainVerifier, type VerifyReport } from './notary/verify.ts';
@@ -217,9 +216,6 @@ function missingData(e: unknown, cid: string, ipfsDir: string): unknown {
  */
 const RECEIPT_IN_LEDGER_MAX_BYTES = 8 * 1024 * 1024;
 
-/** Ledger rows read at a time when a receipt is written from the ledger. */
-const LEDGER_PAGE_FILES = 256;
-
 
 /** True if the job `spec` carries out `request` (same inputs, title, authors, mode, recipients, predecessor). */
 function sameJobRequest(spec: JobSpec, request: Pick<JobSpec, 'kind' | 'inputs' | 'title' | 'authors' | 'public' | 'recipients' | 'supersedes'>): boolean {
@@ -251,7 +247,7 @@ async function readDraft(file: string): Promise<Draft> {
   // The draft is outside input: its manifest must be what its digest says.
   if (manifestDigest(draft.manifest) !== draft.manifestDigest) throw new NotariumError('INVALID_INPUT', 'The draft manifest does not match its manifest digest.');
   const manifest = parseManifest(draft.manifest);
-  if (datasetRoot(manifest.files.map((f) => [f.salt, f.sha256])) !== draft.root) throw new NotariumError('INVALID_INPUT', 'The draft root does not match its manifest.');
+  if (buildDatasetTree(manifest.files.map((f) => [f.salt, f.sha256])).root !== draft.root) throw new NotariumError('INVALID_INPUT', 'The draft root does not match its manifest.');
   return draft;
 }
 
@@ -659,29 +655,6 @@ export class Notarium {
     // Anchored and its receipt recorded: an anchoring record still there is a leftover of a
     // kill between the ledger's commit and the record's removal (kill harness, seed 1ff758c240b98dac).
     await unlink(this.#anchoringJobPath(root)).catch(() => undefined);
-    // From the ledger rows: the receipt itself may be ~200 MB (100,000 files).
-    const anchor = row.anchor;
-    if (anchor !== null) {
-      return {
-        datasetId: ds.id,
-        root: ds.root,
-        manifestDigest: ds.manifestDigest,
-        receiptPath: row.path,
-        fileCount: ds.fileCount,
-        totalBytes: ds.totalBytes,
-        bytesPerSecond: 0,
-        network: anchor.network.name,
-        chainId: anchor.network.chainId,
-        local: anchor.network.local,
-        contract: anchor.contract,
-        txHash: anchor.txHash,
-        blockNumber: anchor.blockNumber,
-        blockTime: anchor.blockTime,
-        gasUsed: '0',
-        warnings: [warning],
-      };
-    }
-    // A receipt recorded before the ledger kept its anchoring (schema v3) and too large to keep as text.
     const receipt = parseReceipt(await this.#receiptText(row, root));
     return {
       datasetId: ds.id,
@@ -742,7 +715,7 @@ export class Notarium {
       const soleAuthor = authors.length === 1 && authors[0]?.address.toLowerCase() === account.address.toLowerCase();
       if (!soleAuthor) {
         const draftPath = await freePath(path.resolve(input.draftOut ?? `${slug(old.title)}-${drafted.draft.root.slice(2, 10)}.rekey.notarium-draft.json`), '.notarium-draft.json');
-        await this.#writeDraftFile(draftPath, drafted.draft);
+        await writeFileAtomic(draftPath, new TextEncoder().encode(`${JSON.stringify(drafted.draft, null, 2)}\n`), 'fsync');
         return { kind: 'draft', draftPath, draft: drafted.draft };
       }
       const signature = await account.wallet.signTypedData(notaryDomain(BigInt(drafted.draft.network.chainId), drafted.draft.contract), NOTARIZATION_TYPES, draftMessage(drafted.draft));
@@ -777,14 +750,8 @@ export class Notarium {
     const authors = req.authors.length > 0 ? req.authors : [{ address: me.address }];
     const drafted = await this.#prepareDraft({ inputs: req.inputs, title: req.title, authors, public: req.public, recipients: req.recipients, supersedes }, call);
     const draftPath = await freePath(path.resolve(req.out ?? path.join(drafted.baseDir, `${slug(req.title)}-${drafted.draft.root.slice(2, 10)}.notarium-draft.json`)), '.notarium-draft.json');
-    await this.#writeDraftFile(draftPath, drafted.draft);
+    await writeFileAtomic(draftPath, new TextEncoder().encode(`${JSON.stringify(drafted.draft, null, 2)}\n`), 'fsync');
     return { draftPath, draft: drafted.draft, warnings: drafted.warnings };
-  }
-
-  /** Writes `draft` as JSON (2-space indentation, then a newline), its manifest escaped in slices (receipt-writer.ts). */
-  async #writeDraftFile(file: string, draft: Draft): Promise<void> {
-    const { LargeString, writeJsonFileAtomic } = await import('./notary/receipt-writer.ts');
-    await writeJsonFileAtomic(file, { ...draft, manifest: new LargeString(draft.manifest) });
   }
 
   /**
@@ -959,48 +926,12 @@ export class Notarium {
     this.#assertAnchoringAllowed();
     const { parseRecipient } = await import('./crypto/index.ts');
     for (const r of req.recipients) parseRecipient(r);
-    // A remote chain is checked before hours of encryption (fail fast on a bad RPC or chain
-    // id); the embedded devnet cannot fail that way and starts after the files are stored
-    // and recorded, so its memory does not add to the encryption pipeline's peak.
-    const early = this.#usesDevnet() ? null : await this.#chainContext();
-    const authors = req.authors.map((a) => ({ ...a, address: getAddress(a.address) }));
-    // Every per-file object (inputs, records, manifest files) lives inside #storeDataset:
-    // from here on, the manifest text and the Merkle tree are all that is held per file.
-    const stored = await this.#storeDataset(req, authors, call);
-    const chain = early ?? (await this.#chainContext());
-    const draft: Draft = {
-      format: DRAFT_FORMAT,
-      version: 1,
-      network: { name: chain.name, chainId: chain.chainId.toString(), local: chain.local },
-      contract: getAddress(chain.registry),
-      root: stored.root,
-      title: req.title,
-      authors,
-      supersedes: req.supersedes,
-      manifestDigest: stored.manifestDigest,
-      manifest: stored.manifestText,
-      storage: { manifestHeaderCid: stored.manifestHeaderCid, manifestPayloadCid: stored.manifestPayloadCid },
-      summary: { fileCount: stored.fileCount, totalBytes: stored.totalBytes },
-    };
-    return { draft, baseDir: stored.baseDir, bytesPerSecond: stored.bytesPerSecond, warnings: stored.warnings, proof: stored.proof };
-  }
-
-  /**
-   * #prepareDraft's heavy part: collects the inputs, encrypts and stores the files and the
-   * manifest (prepare.ts), and records the dataset ('prepared') with its files in the
-   * ledger. Returns no per-file objects, only the manifest text and the tree's prover.
-   * @throws NotariumError('ALREADY_EXISTS') when this exact dataset is already in the ledger (not a resumed job's).
-   */
-  async #storeDataset(
-    req: { inputs: string[]; title: string; authors: ManifestAuthor[]; public: boolean; recipients: string[]; supersedes: string; journal?: () => Promise<JobJournal> },
-    /** req.authors with checksummed addresses, as the draft and the ledger name them (the manifest keeps req.authors). */
-    authors: ManifestAuthor[],
-    call: { onProgress?: (p: Progress) => void; signal?: AbortSignal },
-  ): Promise<Omit<PreparedDataset, 'files' | 'createdAt' | 'bytesEncrypted'> & { fileCount: number; totalBytes: number; baseDir: string; warnings: string[]; bytesPerSecond: number }> {
     const inputs = await collectInputs(req.inputs);
-    // prepareDataset empties inputs.files once the files are stored.
-    const fileCount = inputs.files.length;
     const me = await this.#accounts.readPublic();
+    // A remote chain is checked before hours of encryption (fail fast on a bad RPC or chain
+    // id); the embedded devnet cannot fail that way and starts after the files are stored,
+    // so its memory does not add to the encryption pipeline's peak.
+    const early = this.#usesDevnet() ? null : await this.#chainContext();
     const journal = await req.journal?.();
     const [ipfs, pool] = await Promise.all([this.#ipfsNode(), this.#cipherPool()]);
     const { cipher, storage } = await this.#ports(pool, ipfs, { groupCommit: true });
@@ -1008,7 +939,7 @@ export class Notarium {
     const started = performance.now();
     const meter = new ProgressMeter('encrypting', inputs.files.length, inputs.totalBytes, call.onProgress);
     const recipients = recipientsWithDefaults(me.recipient, req.recipients, this.effectiveSettings.policy);
-    const { files, createdAt, bytesEncrypted, ...prepared } = await prepareDataset({
+    const prepared = await prepareDataset({
       files: inputs.files,
       title: req.title,
       authors: req.authors,
@@ -1025,6 +956,7 @@ export class Notarium {
     // The cipher workers are idle from here on: release them (~30 MiB) before the chain
     // starts, so the two never add up in the peak. They restart on demand.
     await this.#releaseCipherPool();
+    const chain = early ?? (await this.#chainContext());
     const ledger = this.#ledgerDb();
     const existing = ledger.getDataset(prepared.root);
     // A resumed job may have recorded its dataset before it stopped: continue with that record.
@@ -1033,33 +965,22 @@ export class Notarium {
       const receipt = ledger.latestReceipt(existing.id);
       throw new NotariumError('ALREADY_EXISTS', `This exact dataset is already notarized (root ${prepared.root})${receipt === undefined ? '' : `; its receipt: ${receipt.path}`}.`, { details: { root: prepared.root, datasetId: existing.id } });
     }
-    if (existing === undefined) {
-      ledger.insertDataset({
-        dataset: {
-          title: req.title,
-          root: prepared.root,
-          manifestDigest: prepared.manifestDigest,
-          manifestHeaderCid: prepared.manifestHeaderCid,
-          manifestPayloadCid: prepared.manifestPayloadCid,
-          public: req.public,
-          status: 'prepared',
-          supersedesRoot: req.supersedes === ZERO_BYTES32 ? null : req.supersedes,
-          createdAt,
-        },
-        files,
-        authors: authors.map((a) => ({ address: a.address, name: a.name ?? null, orcid: a.orcid ?? null })),
-      });
-    }
-    // Recorded: the ledger and the manifest text hold them from here on.
-    files.length = 0;
-    return {
-      ...prepared,
-      fileCount,
-      totalBytes: inputs.totalBytes,
-      baseDir: inputs.baseDir,
-      warnings: inputs.warnings,
-      bytesPerSecond: seconds > 0 ? bytesEncrypted / seconds : 0,
+    const draft: Draft = {
+      format: DRAFT_FORMAT,
+      version: 1,
+      network: { name: chain.name, chainId: chain.chainId.toString(), local: chain.local },
+      contract: getAddress(chain.registry),
+      root: prepared.root,
+      title: req.title,
+      authors: req.authors.map((a) => ({ ...a, address: getAddress(a.address) })),
+      supersedes: req.supersedes,
+      manifestDigest: prepared.manifestDigest,
+      manifest: prepared.manifestText,
+      storage: { manifestHeaderCid: prepared.manifestHeaderCid, manifestPayloadCid: prepared.manifestPayloadCid },
+      summary: { fileCount: inputs.files.length, totalBytes: inputs.totalBytes },
     };
+    this.#recordDraft(draft, 'prepared');
+    return { draft, baseDir: inputs.baseDir, bytesPerSecond: seconds > 0 ? prepared.bytesEncrypted / seconds : 0, warnings: inputs.warnings, proof: prepared.proof };
   }
 
   /** Inserts the draft's dataset into the ledger unless it is there already; returns its id. */
@@ -1067,7 +988,6 @@ export class Notarium {
     const ledger = this.#ledgerDb();
     const existing = ledger.getDataset(draft.root);
     if (existing !== undefined) return existing.id;
-    // A draft made elsewhere (co-authoring): its manifest is parsed once, here.
     const manifest = parseManifest(draft.manifest);
     return ledger.insertDataset({
       dataset: {
@@ -1081,7 +1001,7 @@ export class Notarium {
         supersedesRoot: draft.supersedes === ZERO_BYTES32 ? null : draft.supersedes,
         createdAt: manifest.createdAt,
       },
-      files: manifest.files,
+      files: manifest.files.map((f, i) => ({ leafIndex: i, ...f })),
       authors: draft.authors.map((a) => ({ address: a.address, name: a.name ?? null, orcid: a.orcid ?? null })),
     }).id;
   }
@@ -1095,9 +1015,7 @@ export class Notarium {
     // (ANCHOR_PENDING, a declined fee, missing funds) without re-encrypting anything.
     const job: AnchoringJob = { format: 'notarium-anchoring/1', draft, signatures, receiptPath: path.resolve(opts.receiptPath), confirmations: opts.confirmations };
     await mkdir(this.#anchoringDir, { recursive: true, mode: 0o700 });
-    const { LargeString, writeJsonFileAtomic, writeReceiptFile } = await import('./notary/receipt-writer.ts');
-    // JSON.stringify(job, null, 2), with the manifest (~36 MB for 100,000 files) escaped in slices.
-    await writeJsonFileAtomic(this.#anchoringJobPath(draft.root), { ...job, draft: { ...draft, manifest: new LargeString(draft.manifest) } });
+    await writeFileAtomic(this.#anchoringJobPath(draft.root), new TextEncoder().encode(`${JSON.stringify(job, null, 2)}\n`), 'fsync');
     const datasetId = this.#recordDraft(draft, 'pending');
     ledger.transaction(() => {
       draft.authors.forEach((a, i) => ledger.setAuthorSignature(datasetId, a.address, signatures[i] as string));
@@ -1140,7 +1058,9 @@ export class Notarium {
       throw e;
     }
     const submitter = anchored.alreadyAnchored ? ((await this.#registrySubmitter(chain, draft.root)) ?? wallet.address) : wallet.address;
-    const files = this.#receiptFiles(draft, datasetId, opts.proof);
+    const manifest = parseManifest(draft.manifest);
+    // The tree prepare built for this very manifest, when this process made it (no second build).
+    const proof = opts.proof ?? datasetProver(manifest.files.map((f) => [f.salt, f.sha256])).proof;
     const head: Omit<Receipt, 'files'> = {
       format: RECEIPT_FORMAT,
       version: RECEIPT_VERSION,
@@ -1159,9 +1079,10 @@ export class Notarium {
     // writing the user's copy can never lose it (`notarium receipt <root>` re-exports it).
     // Streamed (receipt-writer.ts): a 100,000-file receipt is ~200 MB.
     const keptPath = this.#keptReceiptPath(draft.root);
-    const written = await writeReceiptFile(keptPath, head, files.count, (i) => {
-      const f = files.at(i);
-      return { path: f.path, size: f.size, sha256: f.sha256, salt: f.salt, proof: files.proof(i) };
+    const { writeReceiptFile } = await import('./notary/receipt-writer.ts');
+    const written = await writeReceiptFile(keptPath, head, manifest.files.length, (i) => {
+      const f = manifest.files[i] as (typeof manifest.files)[number];
+      return { path: f.path, size: f.size, sha256: f.sha256, salt: f.salt, proof: proof(i) };
     }).catch((e: unknown) => {
       throw asDiskFull(e, this.layout.receiptsDir);
     });
@@ -1178,13 +1099,7 @@ export class Notarium {
     ledger.transaction(() => {
       ledger.recordAnchorConfirmed({ chainId: anchored.chainId, contract: anchored.contract, root: draft.root, blockNumber: anchored.blockNumber, blockHash: anchored.blockHash, blockTime: anchored.blockTime, confirmations: anchored.confirmations });
       ledger.setDatasetStatus(datasetId, 'anchored');
-      ledger.addReceipt({
-        datasetId,
-        path: receiptPath,
-        json: text,
-        sha256: written.sha256,
-        anchor: { network: head.network, contract: head.contract, txHash: head.anchor.txHash, blockNumber: head.anchor.blockNumber, blockTime: head.anchor.blockTime },
-      });
+      ledger.addReceipt({ datasetId, path: receiptPath, json: text, sha256: written.sha256 });
     });
     await unlink(this.#anchoringJobPath(draft.root)).catch(() => undefined);
     const explorer = chain.local ? null : explorerTxUrl(chain.chainId, anchored.txHash);
@@ -1207,44 +1122,6 @@ export class Notarium {
       ...(explorer === null ? {} : { explorerUrl: explorer }),
       warnings,
     };
-  }
-
-  /**
-   * The file entries and proofs of the receipt of `draft` (recorded as `datasetId`). When
-   * the ledger holds this very manifest (same digest: always, for a draft made or recorded
-   * here), its rows are read a page at a time, so no per-file object of the whole dataset
-   * is ever held; otherwise (another manifest with the same root is recorded here) the
-   * draft's manifest is parsed. `proof`: the prover prepare built for this manifest, if
-   * this process made it; else the tree is built from the same rows.
-   * @throws NotariumError('INTERNAL') if the rows do not give the draft's root.
-   */
-  #receiptFiles(draft: Draft, datasetId: string, proof?: (index: number) => string[]): { count: number; at: (index: number) => { path: string; size: number; sha256: string; salt: string }; proof: (index: number) => string[] } {
-    const ledger = this.#ledgerDb();
-    const ds = ledger.getDataset(datasetId);
-    if (ds?.manifestDigest !== draft.manifestDigest) {
-      const manifest = parseManifest(draft.manifest);
-      const at = (i: number): ManifestFile => manifest.files[i] as ManifestFile;
-      return { count: manifest.files.length, at, proof: proof ?? datasetProver(manifest.files.map((f) => [f.salt, f.sha256])).proof };
-    }
-    let page: DatasetFileRecord[] = [];
-    let first = 0;
-    const at = (i: number): DatasetFileRecord => {
-      if (i < first || i >= first + page.length) {
-        page = ledger.getFileRange(datasetId, i, LEDGER_PAGE_FILES);
-        first = i;
-      }
-      const f = page[i - first];
-      if (f?.leafIndex !== i) throw new NotariumError('INTERNAL', `The ledger has no file ${i} of dataset ${datasetId}.`);
-      return f;
-    };
-    if (proof === undefined) {
-      const leaves: LeafValue[] = [];
-      for (let i = 0; i < ds.fileCount; i++) leaves.push([at(i).salt, at(i).sha256]);
-      const prover = datasetProver(leaves);
-      if (prover.root !== draft.root) throw new NotariumError('INTERNAL', `The ledger's files of dataset ${datasetId} give root ${prover.root}, not ${draft.root}.`);
-      proof = prover.proof;
-    }
-    return { count: ds.fileCount, at, proof };
   }
 
   async #registrySubmitter(chain: ChainContext, root: string): Promise<string | null> {
@@ -1277,9 +1154,7 @@ export class Notarium {
     });
     const job = JSON.parse(text) as AnchoringJob;
     if (job.format !== 'notarium-anchoring/1') throw new NotariumError('INVALID_INPUT', `${this.#anchoringJobPath(root)} is not an anchoring record.`);
-    // The draft as parsed, not stringified again (its manifest can be ~36 MB).
-    const draft = draftSchema.safeParse(job.draft);
-    if (!draft.success) throw new NotariumError('INVALID_INPUT', `${this.#anchoringJobPath(root)} holds a malformed draft:\n${z.prettifyError(draft.error)}`);
+    parseDraft(JSON.stringify(job.draft));
     return job;
   }
 
@@ -1548,7 +1423,7 @@ export class Notarium {
     const [ipfs, pool] = await Promise.all([this.#ipfsNode(), this.#cipherPool()]);
     const { cipher, storage } = await this.#ports(pool, ipfs);
     const manifest = await fetchManifest(loc, [account.identity], cipher, storage);
-    const root = datasetRoot(manifest.files.map((f) => [f.salt, f.sha256]));
+    const { root } = buildDatasetTree(manifest.files.map((f) => [f.salt, f.sha256]));
     if (root !== expectedRoot) throw new NotariumError('HASH_MISMATCH', `The manifest's files give root ${root}, not the notarized ${expectedRoot}.`);
     const result = await restoreFiles(manifest, req.out, [account.identity], cipher, storage, call.onProgress);
     return { ...result, root };

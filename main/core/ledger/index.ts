@@ -20,10 +20,8 @@ export type {
   LedgerWriter,
   NewDataset,
   NewDatasetAuthor,
-  NewDatasetFile,
   NewReceipt,
   PendingAnchor,
   PendingAnchorStore,
-  ReceiptAnchor,
   ReceiptRecord,
 } from './types.ts';
