@@ -15,19 +15,20 @@
  * age library; resuming therefore needs the account's passphrase, as notarizing does.
  *
  * File `<jobsDir>/<id>.journal`: frames of [u32 big-endian length][age file]. Appends are
- * fdatasynced before they count. A kill during an append leaves a torn last frame: it is
- * ignored on reading and cut off by the next append. Ordering with the IPFS store is the
+ * fdatasynced before they count. Frame 0 is written to a temporary file renamed into
+ * place, so a journal either exists with its request or not at all. A kill during an
+ * append leaves a torn last frame: it is ignored on reading and cut off by the next append. Ordering with the IPFS store is the
  * caller's: commit the store first, then append (see prepare.ts), so a recorded file's
  * blocks and pins are always durable.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, unlink, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Decrypter, Encrypter } from 'age-encryption';
 import { z } from 'zod';
 import { NotariumError } from '../../../shared/errors.ts';
 import { asDiskFull } from '../fs/disk-full.ts';
-import { FILE_MODE, FOLDER_MODE, fsyncFolder, writeFileAtomic } from '../fs/durable-files.ts';
+import { FOLDER_MODE, fsyncFolder, writeFileAtomic } from '../fs/durable-files.ts';
 
 const JOB_FORMAT = 'notarium-job/1';
 const bytes32 = z.string().regex(/^0x[0-9a-f]{64}$/);
@@ -154,13 +155,9 @@ export class JobJournal {
     const journal = new JobJournal(file, full, recipient, 0);
     try {
       const frame = await encryptFrame(full, recipient);
-      const handle = await open(file, 'wx', FILE_MODE);
-      try {
-        await handle.writeFile(frame);
-        await handle.datasync();
-      } finally {
-        await handle.close();
-      }
+      // Temp + rename: a kill here leaves either no journal or a whole first frame, never a
+      // torn one that no later run could read (and so would never remove).
+      await writeFileAtomic(file, frame, 'fsync');
       await fsyncFolder(jobsDir);
       journal.#validBytes = frame.length;
     } catch (error) {
@@ -185,6 +182,7 @@ export class JobJournal {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw error;
     }
+    await removeStaleTemporaries(jobsDir);
     const journals: JobJournal[] = [];
     for (const name of names) {
       const journal = await JobJournal.#load(path.join(jobsDir, name), identity, recipient);
@@ -195,6 +193,12 @@ export class JobJournal {
 
   static async #load(file: string, identity: string, recipient: string): Promise<JobJournal | undefined> {
     const bytes = await readFile(file);
+    if (bytes.length < 4 || 4 + bytes.readUInt32BE(0) > bytes.length) {
+      // A first frame cut short: written by a version that created journals in place and
+      // killed while doing so. Nothing was recorded in it; no account can ever read it.
+      await unlink(file).catch(() => undefined);
+      return undefined;
+    }
     const frames: unknown[] = [];
     let offset = 0;
     while (offset + 4 <= bytes.length) {
@@ -297,6 +301,18 @@ export class JobJournal {
     await unlink(this.file).catch((error: unknown) => {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     });
+  }
+}
+
+/** Temporaries of journals being created (see create) older than this were left by a kill. */
+const STALE_TEMPORARY_MS = 10 * 60 * 1000;
+
+async function removeStaleTemporaries(jobsDir: string): Promise<void> {
+  const names = (await readdir(jobsDir).catch(() => [] as string[])).filter((n) => /\.journal\.[0-9a-f]+\.tmp$/.test(n));
+  for (const name of names) {
+    const file = path.join(jobsDir, name);
+    const info = await stat(file).catch(() => undefined);
+    if (info !== undefined && Date.now() - info.mtimeMs > STALE_TEMPORARY_MS) await unlink(file).catch(() => undefined);
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendFile, readFile, stat, truncate } from 'node:fs/promises';
+import { appendFile, readdir, readFile, stat, truncate, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { generateIdentity, identityToRecipient } from 'age-encryption';
 import { FINISHED_JOB_KEPT_SECONDS, inputsDigest, JobJournal, type FileRecord, type JobSpec } from '../../../main/core/notary/job-journal.ts';
@@ -82,6 +82,34 @@ describe('JobJournal', () => {
       await appendFile(journal.file, Buffer.from([0, 0]));
       const [garbage] = await JobJournal.loadAll(jobs, k.identity, k.recipient);
       expect(garbage?.files.size).toBe(2);
+    } finally {
+      await tmp.cleanup();
+    }
+  });
+
+  it('a journal whose first frame was cut short (a kill while it was created in place) is removed; stale temporaries too', async () => {
+    const tmp = await tempDir();
+    try {
+      const k = await keys();
+      const jobs = path.join(tmp.dir, 'jobs');
+      const journal = await JobJournal.create(jobs, spec, k.recipient);
+      const whole = await readFile(journal.file);
+      // No temporary is left by a create that finished.
+      expect((await readdir(jobs)).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+      const torn = path.join(jobs, '0123456789abcdef.journal');
+      await writeFile(torn, whole.subarray(0, whole.length - 7));
+      const stale = path.join(jobs, '0123456789abcdef.journal.a1b2c3.tmp');
+      const fresh = path.join(jobs, 'fedcba9876543210.journal.d4e5f6.tmp');
+      await writeFile(stale, whole.subarray(0, 9));
+      await writeFile(fresh, whole.subarray(0, 9));
+      const old = new Date(Date.now() - 3_600_000);
+      await utimes(stale, old, old);
+
+      const loaded = await JobJournal.loadAll(jobs, k.identity, k.recipient);
+      expect(loaded.map((j) => j.file)).toEqual([journal.file]);
+      // The torn journal and the old temporary are gone; a recent temporary (maybe another
+      // process creating its journal right now) is left alone.
+      expect((await readdir(jobs)).sort()).toEqual([path.basename(journal.file), path.basename(fresh)].sort());
     } finally {
       await tmp.cleanup();
     }
