@@ -33,7 +33,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createCipheriv, randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, open, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -133,10 +133,33 @@ export interface ChildResult {
  * @param profileDir when set, the process writes a V8 CPU profile there.
  */
 export function notarizeInChild(dataDir: string, input: string, profileDir?: string): ChildResult {
-  const flags = ['--max-semi-space-size=1', ...(profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir])];
-  const child = spawnSync(process.execPath, [...flags, SELF, '--child', dataDir, input], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
-  if (child.status !== 0) throw new Error(`notarize child failed (${child.status})`);
-  return JSON.parse(child.stdout.trim().split('\n').at(-1) as string) as ChildResult;
+  return runBenchChild<ChildResult>(SELF, ['--child', dataDir, input], profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir]);
+}
+
+/**
+ * Runs `script` with `args` in a child Node with the CLI launcher's heap flag
+ * (--max-semi-space-size=1) plus `nodeFlags`, and returns the JSON of the child's last
+ * stdout line. Throws Error when the child exits non-zero.
+ */
+export function runBenchChild<T>(script: string, args: string[], nodeFlags: readonly string[] = []): T {
+  const child = spawnSync(process.execPath, ['--max-semi-space-size=1', ...nodeFlags, script, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
+  if (child.status !== 0) throw new Error(`${args[0] ?? script} child failed (${child.status})`);
+  return JSON.parse(child.stdout.trim().split('\n').at(-1) as string) as T;
+}
+
+/**
+ * The dataset a follow-up benchmark (verify, retrieve) measures: with `reuse`, the one kept
+ * in `work` by `bench/notarize.ts --keep` (its bench-meta.json); else the case in `o`,
+ * generated and notarized in `work` now.
+ */
+export async function keptOrNotarized(work: string, reuse: boolean, o: ReturnType<typeof parseCaseOptions>): Promise<KeptRun> {
+  if (reuse) return JSON.parse(await readFile(path.join(work, 'bench-meta.json'), 'utf8')) as KeptRun;
+  process.stderr.write(`generating the ${o.caseName} dataset in ${work}…\n`);
+  const dataset = await generateDataset(o.caseName, path.join(work, 'dataset'), caseFiles(o.caseName, o));
+  process.stderr.write(`${dataset.files.length} files; notarizing…\n`);
+  const dataDir = path.join(work, 'data');
+  const r = notarizeInChild(dataDir, dataset.root);
+  return { caseName: o.caseName, dataset, dataDir, receiptPath: r.receiptPath, recipient: r.recipient };
 }
 
 /** Seconds for `age -e -r recipient -o … file`, one process per file, output written under `outDir` then deleted. */

@@ -51,7 +51,7 @@ import { fileURLToPath } from 'node:url';
 import { CID } from 'multiformats/cid';
 import type { IpfsBackend } from '../main/core/ipfs/index.ts';
 import { mapLimit } from '../main/core/notary/map-limit.ts';
-import { caseFiles, generateDataset, notarizeInChild, parseCaseOptions, PASSPHRASE, type Dataset, type KeptRun } from './notarize.ts';
+import { keptOrNotarized, parseCaseOptions, PASSPHRASE, runBenchChild, type Dataset, type KeptRun } from './notarize.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 /** Above this many files the age comparison is skipped (see the module comment). */
@@ -86,12 +86,6 @@ async function retrieveChild(dataDir: string, source: string, out: string): Prom
     clearInterval(timer);
     await n.close();
   }
-}
-
-function runChild(args: string[], nodeFlags: string[]): Timed {
-  const child = spawnSync(process.execPath, ['--max-semi-space-size=1', ...nodeFlags, SELF, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
-  if (child.status !== 0) throw new Error(`${args[0]} child failed (${child.status})`);
-  return JSON.parse(child.stdout.trim().split('\n').at(-1) as string) as Timed;
 }
 
 /** SHA-256 of a file, lowercase hex. */
@@ -200,17 +194,7 @@ async function main(): Promise<void> {
   if (profile !== undefined) await mkdir(path.resolve(profile), { recursive: true });
   const work = reuse === undefined ? await mkdtemp(path.join(process.env['BENCH_DIR'] ?? os.tmpdir(), 'notarium-bench-')) : path.resolve(reuse);
   try {
-    let kept: KeptRun;
-    if (reuse !== undefined) {
-      kept = JSON.parse(await readFile(path.join(work, 'bench-meta.json'), 'utf8')) as KeptRun;
-    } else {
-      process.stderr.write(`generating the ${o.caseName} dataset in ${work}…\n`);
-      const dataset = await generateDataset(o.caseName, path.join(work, 'dataset'), caseFiles(o.caseName, o));
-      process.stderr.write(`${dataset.files.length} files; notarizing…\n`);
-      const dataDir = path.join(work, 'data');
-      const r = notarizeInChild(dataDir, dataset.root);
-      kept = { caseName: o.caseName, dataset, dataDir, receiptPath: r.receiptPath, recipient: r.recipient };
-    }
+    const kept = await keptOrNotarized(work, reuse !== undefined, o);
     const { dataset } = kept;
     const { parseReceipt } = await import('../shared/receipt/parse.ts');
     const source = by === 'receipt' ? kept.receiptPath : parseReceipt(await readFile(kept.receiptPath, 'utf8')).root;
@@ -219,7 +203,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < rounds; i++) {
       await rm(out, { recursive: true, force: true });
       try {
-        const r = runChild(['--retrieve', kept.dataDir, source, out], nodeFlags);
+        const r = runBenchChild<Timed>(SELF, ['--retrieve', kept.dataDir, source, out], nodeFlags);
         if (r.files !== dataset.files.length || r.bytes !== dataset.bytes) throw new Error(`retrieved ${r.files} files, ${r.bytes} bytes; expected ${dataset.files.length}, ${dataset.bytes}`);
         const t0 = performance.now();
         await assertSameTree(dataset, out);

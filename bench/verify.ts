@@ -28,11 +28,11 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { caseFiles, generateDataset, notarizeInChild, parseCaseOptions, type KeptRun } from './notarize.ts';
+import { keptOrNotarized, parseCaseOptions, runBenchChild, type KeptRun } from './notarize.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const CLI = path.resolve(path.dirname(SELF), '../main/cli/notarium.mjs');
@@ -50,12 +50,6 @@ interface Timed {
 function cpuSince(from: NodeJS.CpuUsage): number {
   const d = process.cpuUsage(from);
   return (d.user + d.system) / 1e6;
-}
-
-function runChild(args: string[], nodeFlags: string[] = []): Timed {
-  const child = spawnSync(process.execPath, ['--max-semi-space-size=1', ...nodeFlags, SELF, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
-  if (child.status !== 0) throw new Error(`${args[0]} child failed (${child.status})`);
-  return JSON.parse(child.stdout.trim().split('\n').at(-1) as string) as Timed;
 }
 
 /** The baseline: every regular file under `root`, one after the other, as a plain Node script would. */
@@ -108,27 +102,17 @@ async function main(): Promise<void> {
   if (profile !== undefined) await mkdir(path.resolve(profile), { recursive: true });
   const work = reuse === undefined ? await mkdtemp(path.join(process.env['BENCH_DIR'] ?? os.tmpdir(), 'notarium-bench-')) : path.resolve(reuse);
   try {
-    let kept: KeptRun;
-    if (reuse !== undefined) {
-      kept = JSON.parse(await readFile(path.join(work, 'bench-meta.json'), 'utf8')) as KeptRun;
-    } else {
-      process.stderr.write(`generating the ${o.caseName} dataset in ${work}…\n`);
-      const dataset = await generateDataset(o.caseName, path.join(work, 'dataset'), caseFiles(o.caseName, o));
-      process.stderr.write(`${dataset.files.length} files; notarizing…\n`);
-      const dataDir = path.join(work, 'data');
-      const r = notarizeInChild(dataDir, dataset.root);
-      kept = { caseName: o.caseName, dataset, dataDir, receiptPath: r.receiptPath, recipient: r.recipient };
-    }
+    const kept = await keptOrNotarized(work, reuse !== undefined, o);
     const { dataset } = kept;
     let node: Timed | undefined;
     let ours: Timed | undefined;
     let offline: Timed | undefined;
     for (let i = 0; i < rounds; i++) {
-      const n = runChild(['--node-sha256', dataset.root]);
+      const n = runBenchChild<Timed>(SELF, ['--node-sha256', dataset.root]);
       if (n.count !== dataset.bytes) throw new Error(`baseline hashed ${n.count} bytes, expected ${dataset.bytes}`);
-      const v = runChild(['--verify', kept.dataDir, dataset.root, kept.receiptPath], profile === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', path.resolve(profile)]);
+      const v = runBenchChild<Timed>(SELF, ['--verify', kept.dataDir, dataset.root, kept.receiptPath], profile === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', path.resolve(profile)]);
       if (v.count !== dataset.files.length) throw new Error(`verify passed ${v.count} files, expected ${dataset.files.length}`);
-      const off = runChild(['--verify', kept.dataDir, dataset.root, kept.receiptPath, 'offline']);
+      const off = runBenchChild<Timed>(SELF, ['--verify', kept.dataDir, dataset.root, kept.receiptPath, 'offline']);
       process.stderr.write(`round ${i + 1}: node sha256 ${n.seconds.toFixed(2)} s, verify ${v.seconds.toFixed(2)} s, verify --offline ${off.seconds.toFixed(2)} s\n`);
       if (node === undefined || n.seconds < node.seconds) node = n;
       if (ours === undefined || v.seconds < ours.seconds) ours = v;
