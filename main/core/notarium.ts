@@ -15,6 +15,7 @@ import { NotariumError, isNotariumError } from '../../shared/errors.ts';
 import { cidRequestSchema, draftRequestSchema, shareRequestSchema, type ShareRequest, notarizeRequestSchema, parseRequest, retrieveRequestSchema, verifyRequestSchema, passphraseSchema, type CidRequest, type DraftRequest, type NotarizeRequest, type RetrieveRequest, type VerifyRequest } from '../../shared/api/schemas.ts';
 import { NOTARIZATION_TYPES, ZERO_BYTES32, notaryDomain } from '../../shared/notary/typed-data.ts';
 import { buildDatasetTree, datasetProver } from '../../shared/notary/leaf.ts';
+import { installNativeTreeHashing } from './crypto/tree-hashing.ts';
 import { manifestDigest, parseManifest, type ManifestAuthor } from '../../shared/notary/manifest.ts';
 import { SHARE_TICKET_FORMAT, parseShareJson, shareTicketSchema, type ShareTicket } from '../../shared/notary/share.ts';
 import { DRAFT_FORMAT, SIGNATURE_FORMAT, draftDigest, draftMessage, parseDraft, parseSignatureFile, type Draft, type SignatureFile } from '../../shared/notary/draft.ts';
@@ -280,6 +281,8 @@ export class Notarium {
   #consent: ConsentService | undefined;
 
   private constructor(layout: DataDirLayout, opts: NotariumOptions) {
+    // Merkle trees of large datasets: Node's Keccak-256 where it has one (same trees).
+    installNativeTreeHashing();
     this.layout = layout;
     this.#opts = opts;
     this.#accounts = new AccountStore(layout.keysDir);

@@ -4,7 +4,10 @@
  * receipt as read, or the error. Protocol (worker → parent): ReceiptWorkerMessage.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { installNativeTreeHashing } from '../crypto/tree-hashing.ts';
 import { readReceipt, serializeError, type ReceiptWorkerData, type ReceiptWorkerMessage } from './verify.ts';
+
+installNativeTreeHashing();
 
 const port = parentPort;
 if (port === null) throw new Error('receipt-worker.ts must run in a worker thread');
