@@ -5,7 +5,8 @@
  * user would run it; Debian package `age`).
  *
  *   node bench/notarize.ts [--case mixed|4gib|small] [--quick] [--files N] [--size BYTES]
- *                          [--keep DIR] [--profile DIR]
+ *                          [--keep DIR] [--profile DIR] [--devnet in-process|external]
+ *                          [--skip-age] [--trace-mem FILE] [--node-flags="FLAGS"] [--v8-flags="FLAGS"]
  *
  * Cases (--quick shrinks each one for a look in seconds):
  *   mixed (default)  1 × 512 MiB + 512 × 1 MiB, then the 512 MiB file alone   (quick: 64 MiB + 64 × 1 MiB)
@@ -16,12 +17,31 @@
  * incompressible, and no two 1 MiB blocks are alike, so IPFS cannot deduplicate it.
  *
  * Prints one JSON line per measured dataset (human notes go to stderr):
- *   {"bench":"notarize","case","files","bytes","seconds","mbPerSec","ageSeconds",
- *    "ageMbPerSec","ratio","peakRssMiB","loadAvg1"}
+ *   {"bench":"notarize","case","devnet","files","bytes","seconds","cpuSeconds","mbPerSec",
+ *    "ageSeconds","ageMbPerSec","ratio","peakRssMiB","loadAvg1"}
+ * cpuSeconds is the notarizing process's CPU time (user + system, all its threads; the whole
+ * process life, start-up included), which a busy machine inflates far less than seconds.
  * MB/s are 10^6 bytes of plaintext per second; ratio = mbPerSec / ageMbPerSec (issue bar:
  * >= 0.4); peakRssMiB is the notarizing process's peak resident memory (bar: <= 300 MiB);
  * loadAvg1 is the machine's 1-minute load average at the end (figures are only comparable
  * on a quiet machine).
+ *
+ * --devnet: where the chain runs. `in-process` (default, what `notarium notarize` does on the
+ *   embedded defaults): the EDR devnet lives in the notarizing process and its memory counts
+ *   in peakRssMiB. `external`: a separate process serves the same data folder's devnet over
+ *   JSON-RPC (`notarium devnet`) and the notarizing process reaches it over HTTP, as it
+ *   reaches a public chain's RPC node on a lab workstation; peakRssMiB then excludes the chain.
+ * --skip-age: no `age -e` comparison (ageSeconds, ageMbPerSec and ratio are null); saves
+ *   ~10 min on the small case when only memory or time is wanted.
+ * --trace-mem FILE: the notarizing process samples process.memoryUsage() every 250 ms and
+ *   writes the samples (ms, MiB: rss, heapUsed, heapTotal, external, arrayBuffers; progress
+ *   phase — 'prepared' from the last file on: manifest, tree, ledger, chain, receipt — and
+ *   files done) as JSON lines to FILE; a summary goes to stderr.
+ * --v8-flags="FLAGS": V8 flags the notarizing process sets on itself at start
+ *   (v8.setFlagsFromString), for GC flags that `new Worker()` refuses in execArgv, e.g.
+ *   "--heap-growing-percent=25". For investigations.
+ * --node-flags="FLAGS": extra Node/V8 flags for the notarizing process (with "=": e.g.
+ *   "--max-old-space-size=160" or "--heapsnapshot-signal=SIGUSR2"), for investigations.
  *
  * --keep DIR: generate into DIR and keep the dataset, data folder and receipt there, so
  *   `node bench/verify.ts --reuse DIR` verifies them without notarizing again.
@@ -31,13 +51,14 @@
  * 12 GiB for 4gib). BENCH_DIR chooses where (default: the OS temp folder).
  * Time: the small case runs 100,000 `age` processes (≈ 5–10 ms each here) after notarizing.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
 import { mapLimit } from '../main/core/notary/map-limit.ts';
 
 const KiB = 1 << 10;
@@ -122,18 +143,32 @@ export async function generateDataset(name: string, root: string, files: { path:
 
 export interface ChildResult {
   seconds: number;
+  /** CPU seconds (user + system, all threads) the notarizing process used: comparable under load. */
+  cpuSeconds: number;
   bytes: number;
   maxRssKiB: number;
   recipient: string;
   receiptPath: string;
 }
 
+/** How the measured process runs (see the module comment). */
+export interface ChildOptions {
+  /** V8 CPU profile folder. */
+  profileDir?: string;
+  /** Memory samples file (JSON lines), see --trace-mem. */
+  memTrace?: string;
+  /** Extra Node/V8 flags. */
+  nodeFlags?: string[];
+  /** V8 flags the process sets on itself (v8.setFlagsFromString). */
+  v8Flags?: string;
+}
+
 /**
  * Notarizes `input` in a fresh process on a fresh data folder (the measured process).
  * @param profileDir when set, the process writes a V8 CPU profile there.
  */
-export function notarizeInChild(dataDir: string, input: string, profileDir?: string): ChildResult {
-  return runBenchChild<ChildResult>(SELF, ['--child', dataDir, input], profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir]);
+export function notarizeInChild(dataDir: string, input: string, profileDir?: string, options: Omit<ChildOptions, 'profileDir'> = {}): ChildResult {
+  return runBenchChild<ChildResult>(SELF, ['--child', dataDir, input, options.memTrace ?? '', options.v8Flags ?? ''], [...(options.nodeFlags ?? []), ...(profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir])]);
 }
 
 /**
@@ -162,6 +197,64 @@ export async function keptOrNotarized(work: string, reuse: boolean, o: ReturnTyp
   return { caseName: o.caseName, dataset, dataDir, receiptPath: r.receiptPath, recipient: r.recipient };
 }
 
+/**
+ * Serves `dataDir`'s devnet from its own process (`notarium devnet --port 0`): a notarizing
+ * process on the same data folder then finds the devnet held and served, and reaches it over
+ * JSON-RPC (main/core/chain/devnet-server.ts) instead of running EDR itself.
+ * @returns a function stopping that process (SIGTERM, then waiting for its exit).
+ * @throws Error when the server prints no URL within 60 s or exits first.
+ */
+export async function startExternalDevnet(dataDir: string): Promise<() => Promise<void>> {
+  const bin = path.resolve(path.dirname(SELF), '../main/cli/bin.ts');
+  const child = spawn(process.execPath, ['--max-semi-space-size=1', bin, '--data-dir', dataDir, '--json', 'devnet', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('notarium devnet printed no URL within 60 s')), 60_000);
+      let out = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => {
+        out += d;
+        if (!out.includes('\n')) return;
+        clearTimeout(timer);
+        process.stderr.write(`external devnet: ${out.trim()}\n`);
+        resolve();
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`notarium devnet exited (${code}) before serving`));
+      });
+    });
+  } catch (e) {
+    child.kill('SIGKILL');
+    throw e;
+  }
+  return async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+  };
+}
+
+/** One --trace-mem sample: ms since start; MiB. */
+interface MemSample {
+  ms: number;
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  arrayBuffers: number;
+  phase: string;
+  filesDone: number;
+}
+
+function summarizeMemTrace(file: string, text: string): void {
+  const samples = text.trim().split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as MemSample);
+  if (samples.length === 0) return;
+  const peak = samples.reduce((a, b) => (b.rss > a.rss ? b : a));
+  const at = (pred: (s: MemSample) => boolean): MemSample | undefined => samples.find(pred);
+  const fmt = (s: MemSample | undefined): string => (s === undefined ? '-' : `${(s.ms / 1000).toFixed(1)} s rss ${s.rss} heap ${s.heapUsed}/${s.heapTotal} ext ${s.external} ab ${s.arrayBuffers} (${s.phase} ${s.filesDone})`);
+  process.stderr.write(`mem trace (${samples.length} samples, ${file}):\n  first:        ${fmt(samples[0])}\n  encrypting:   ${fmt(at((s) => s.phase === 'encrypting'))}\n  after files:  ${fmt(at((s) => s.phase === 'prepared'))}\n  peak rss:     ${fmt(peak)}\n  last:         ${fmt(samples.at(-1))}\n`);
+}
+
 /** Seconds for `age -e -r recipient -o … file`, one process per file, output written under `outDir` then deleted. */
 export async function ageEncryptFiles(recipient: string, files: string[], outDir: string): Promise<number> {
   await mkdir(outDir, { recursive: true });
@@ -178,36 +271,63 @@ export async function ageEncryptFiles(recipient: string, files: string[], outDir
   }
 }
 
-function report(caseName: string, ds: { files: number; bytes: number }, ours: ChildResult, ageSeconds: number): void {
+function report(caseName: string, devnet: string, ds: { files: number; bytes: number }, ours: ChildResult, ageSeconds: number | null): void {
   const mbPerSec = ds.bytes / 1e6 / ours.seconds;
-  const ageMbPerSec = ds.bytes / 1e6 / ageSeconds;
+  const ageMbPerSec = ageSeconds === null ? null : ds.bytes / 1e6 / ageSeconds;
   const r3 = (x: number): number => Number(x.toFixed(3));
   const row = {
     bench: 'notarize',
     case: caseName,
+    devnet,
     files: ds.files,
     bytes: ds.bytes,
     seconds: r3(ours.seconds),
+    cpuSeconds: r3(ours.cpuSeconds),
     mbPerSec: r3(mbPerSec),
-    ageSeconds: r3(ageSeconds),
-    ageMbPerSec: r3(ageMbPerSec),
-    ratio: r3(mbPerSec / ageMbPerSec),
+    ageSeconds: ageSeconds === null ? null : r3(ageSeconds),
+    ageMbPerSec: ageMbPerSec === null ? null : r3(ageMbPerSec),
+    ratio: ageMbPerSec === null ? null : r3(mbPerSec / ageMbPerSec),
     peakRssMiB: r3(ours.maxRssKiB / 1024),
     loadAvg1: r3(os.loadavg()[0] ?? 0),
   };
   process.stdout.write(`${JSON.stringify(row)}\n`);
 }
 
-async function child(dataDir: string, dataset: string): Promise<void> {
+async function child(dataDir: string, dataset: string, memTrace: string, v8Flags: string): Promise<void> {
+  if (v8Flags !== '') setFlagsFromString(v8Flags);
+  const t00 = performance.now();
+  const progress = { phase: 'start', filesDone: 0, filesTotal: -1 };
+  const samples: string[] = [];
+  const sample = (): void => {
+    const m = process.memoryUsage();
+    const mib = (x: number): number => Math.round(x / (1 << 20));
+    samples.push(JSON.stringify({ ms: Math.round(performance.now() - t00), rss: mib(m.rss), heapUsed: mib(m.heapUsed), heapTotal: mib(m.heapTotal), external: mib(m.external), arrayBuffers: mib(m.arrayBuffers), phase: progress.phase, filesDone: progress.filesDone }));
+  };
+  const timer = memTrace === '' ? undefined : setInterval(sample, 250);
   const { Notarium } = await import('../main/core/notarium.ts');
   const n = await Notarium.open({ dataDir, scryptN: 1024 });
   const acct = await n.init(PASSPHRASE);
   const receiptPath = path.join(dataDir, 'bench.receipt.json');
   const t0 = performance.now();
-  const r = await n.notarize({ inputs: [dataset], title: 'bench', confirmations: 1, receiptOut: receiptPath }, { passphrase: PASSPHRASE });
+  const r = await n.notarize(
+    { inputs: [dataset], title: 'bench', confirmations: 1, receiptOut: receiptPath },
+    {
+      passphrase: PASSPHRASE,
+      onProgress: (p) => {
+        // After the last file: manifest, tree, ledger, chain, receipt.
+        Object.assign(progress, p.filesDone === p.filesTotal && p.phase === 'encrypting' ? { phase: 'prepared', filesDone: p.filesDone } : { phase: p.phase, filesDone: p.filesDone });
+      },
+    },
+  );
   const seconds = (performance.now() - t0) / 1000;
   await n.close();
-  const out: ChildResult = { seconds, bytes: r.totalBytes, maxRssKiB: process.resourceUsage().maxRSS, recipient: acct.recipient, receiptPath: r.receiptPath };
+  if (timer !== undefined) {
+    clearInterval(timer);
+    sample();
+    await writeFile(memTrace, `${samples.join('\n')}\n`);
+  }
+  const usage = process.resourceUsage();
+  const out: ChildResult = { seconds, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6, bytes: r.totalBytes, maxRssKiB: usage.maxRSS, recipient: acct.recipient, receiptPath: r.receiptPath };
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
 
@@ -239,9 +359,22 @@ export function parseCaseOptions(argv: string[], extra: Record<string, { type: '
 }
 
 async function main(): Promise<void> {
-  const o = parseCaseOptions(process.argv.slice(2), { keep: { type: 'string' }, profile: { type: 'string' } });
+  const o = parseCaseOptions(process.argv.slice(2), {
+    keep: { type: 'string' },
+    profile: { type: 'string' },
+    devnet: { type: 'string' },
+    'skip-age': { type: 'boolean' },
+    'trace-mem': { type: 'string' },
+    'node-flags': { type: 'string' },
+    'v8-flags': { type: 'string' },
+  });
   const keep = o.values['keep'] as string | undefined;
   const profile = o.values['profile'] as string | undefined;
+  const devnet = (o.values['devnet'] as string | undefined) ?? 'in-process';
+  if (devnet !== 'in-process' && devnet !== 'external') throw new Error('--devnet must be in-process or external');
+  const skipAge = o.values['skip-age'] === true;
+  const nodeFlags = ((o.values['node-flags'] as string | undefined) ?? '').split(' ').filter((f) => f !== '');
+  const v8Flags = o.values['v8-flags'] as string | undefined;
   if (profile !== undefined) await mkdir(path.resolve(profile), { recursive: true });
   const work = keep === undefined ? await mkdtemp(path.join(process.env['BENCH_DIR'] ?? os.tmpdir(), 'notarium-bench-')) : path.resolve(keep);
   if (keep !== undefined) await mkdir(work, { recursive: true });
@@ -250,10 +383,20 @@ async function main(): Promise<void> {
     const ds = await generateDataset(o.caseName, path.join(work, 'dataset'), caseFiles(o.caseName, o));
     process.stderr.write(`${ds.files.length} files, ${(ds.bytes / MiB).toFixed(0)} MiB; notarizing…\n`);
     const dataDir = path.join(work, 'data');
-    const ours = notarizeInChild(dataDir, ds.root, profile === undefined ? undefined : path.resolve(profile));
-    process.stderr.write(`notarized in ${ours.seconds.toFixed(2)} s; age -e per file…\n`);
-    const ageSeconds = await ageEncryptFiles(ours.recipient, ds.files.map((f) => path.join(ds.root, f.path)), path.join(work, 'age-out'));
-    report(o.caseName, { files: ds.files.length, bytes: ds.bytes }, ours, ageSeconds);
+    const memTrace = o.values['trace-mem'] === undefined ? undefined : path.resolve(o.values['trace-mem'] as string);
+    const run = async (dir: string, input: string): Promise<ChildResult> => {
+      const stopDevnet = devnet === 'external' ? await startExternalDevnet(dir) : undefined;
+      try {
+        return notarizeInChild(dir, input, profile === undefined ? undefined : path.resolve(profile), { nodeFlags, ...(memTrace === undefined ? {} : { memTrace }), ...(v8Flags === undefined ? {} : { v8Flags }) });
+      } finally {
+        await stopDevnet?.();
+        if (memTrace !== undefined) summarizeMemTrace(memTrace, await readFile(memTrace, 'utf8').catch(() => ''));
+      }
+    };
+    const ours = await run(dataDir, ds.root);
+    process.stderr.write(`notarized in ${ours.seconds.toFixed(2)} s${skipAge ? '' : '; age -e per file…'}\n`);
+    const ageSeconds = skipAge ? null : await ageEncryptFiles(ours.recipient, ds.files.map((f) => path.join(ds.root, f.path)), path.join(work, 'age-out'));
+    report(o.caseName, devnet, { files: ds.files.length, bytes: ds.bytes }, ours, ageSeconds);
 
     if (keep !== undefined) {
       const kept: KeptRun = { caseName: o.caseName, dataset: ds, dataDir, receiptPath: ours.receiptPath, recipient: ours.recipient };
@@ -269,9 +412,9 @@ async function main(): Promise<void> {
       await rename(path.join(ds.root, big.path), path.join(bigOnly, big.path));
       await rm(ds.root, { recursive: true, force: true });
       await rm(dataDir, { recursive: true, force: true });
-      const oursBig = notarizeInChild(path.join(work, 'data-big'), bigOnly, profile === undefined ? undefined : path.resolve(profile));
-      const ageBig = await ageEncryptFiles(oursBig.recipient, [path.join(bigOnly, big.path)], path.join(work, 'age-out'));
-      report('mixed-big-file', { files: 1, bytes: big.size }, oursBig, ageBig);
+      const oursBig = await run(path.join(work, 'data-big'), bigOnly);
+      const ageBig = skipAge ? null : await ageEncryptFiles(oursBig.recipient, [path.join(bigOnly, big.path)], path.join(work, 'age-out'));
+      report('mixed-big-file', devnet, { files: 1, bytes: big.size }, oursBig, ageBig);
     }
   } finally {
     if (keep === undefined) await rm(work, { recursive: true, force: true });
@@ -279,6 +422,6 @@ async function main(): Promise<void> {
 }
 
 if (import.meta.main) {
-  if (process.argv[2] === '--child') await child(process.argv[3] as string, process.argv[4] as string);
+  if (process.argv[2] === '--child') await child(process.argv[3] as string, process.argv[4] as string, process.argv[5] ?? '', process.argv[6] ?? '');
   else await main();
 }

@@ -10,16 +10,17 @@ import { copyFileAtomic, fileExists, writeFileAtomic } from './fs/durable-files.
 import { asDiskFull } from './fs/disk-full.ts';
 import path from 'node:path';
 import { CID } from 'multiformats/cid';
+import { z } from 'zod';
 import { getAddress, parseEther, recoverAddress, type JsonRpcApiProvider, type Wallet } from 'ethers';
 import { NotariumError, isNotariumError } from '../../shared/errors.ts';
 import { cidRequestSchema, draftRequestSchema, shareRequestSchema, type ShareRequest, notarizeRequestSchema, parseRequest, retrieveRequestSchema, verifyRequestSchema, passphraseSchema, type CidRequest, type DraftRequest, type NotarizeRequest, type RetrieveRequest, type VerifyRequest } from '../../shared/api/schemas.ts';
 import { NOTARIZATION_TYPES, ZERO_BYTES32, notaryDomain } from '../../shared/notary/typed-data.ts';
-import { buildDatasetTree, datasetProver } from '../../shared/notary/leaf.ts';
+import { datasetProver, datasetRoot } from '../../shared/notary/leaf.ts';
 import { installNativeTreeHashing } from './crypto/tree-hashing.ts';
-import { manifestDigest, parseManifest, type ManifestAuthor } from '../../shared/notary/manifest.ts';
+import { manifestDigest, parseManifest, type ManifestAuthor, type ManifestFile } from '../../shared/notary/manifest.ts';
 import { SHARE_TICKET_FORMAT, parseShareJson, shareTicketSchema, type ShareTicket } from '../../shared/notary/share.ts';
-import { DRAFT_FORMAT, SIGNATURE_FORMAT, draftDigest, draftMessage, parseDraft, parseSignatureFile, type Draft, type SignatureFile } from '../../shared/notary/draft.ts';
-import { parseReceipt, RECEIPT_FORMAT, RECEIPT_VERSION, type Receipt, type ReceiptStatement } from '../../shared/receipt/index.ts';
+import { DRAFT_FORMAT, SIGNATURE_FORMAT, draftDigest, draftMessage, draftSchema, parseDraft, parseSignatureFile, type Draft, type SignatureFile } from '../../shared/notary/draft.ts';
+import { parseReceipt, RECEIPT_FORMAT, RECEIPT_VERSION, type Receipt, type ReceiptFile, type ReceiptStatement } from '../../shared/receipt/index.ts';
 import { AccountStore, type AccountPublic } from './keys/index.ts';
 import { Ledger, type DatasetRecord } from './ledger/index.ts';
 // Heavy services (Helia, the EDR devnet, the WASM cipher pool) are imported on first use:
@@ -37,7 +38,7 @@ import { DataDirLayout, resolveDataDir } from './paths.ts';
 import { readSettings, updateSettings, type Settings } from './settings.ts';
 import { applyManagedSettings, assertNetworkAllowed, assertPublicModeAllowed, DEVNET_CHAIN_ID_NUMBER, loadManagedSettings, recipientsWithDefaults, type EffectiveSettings } from './managed-settings/index.ts';
 import { collectInputs } from './notary/inputs.ts';
-import { prepareDataset } from './notary/prepare.ts';
+import { prepareDataset, type PreparedDataset } from './notary/prepare.ts';
 import { ProgressMeter, type Progress } from './notary/progress.ts';
 import { collect, fetchManifest, restoreFiles, type ManifestLocation, type RetrieveResult } from './notary/retrieve.ts';
 import { verifyFiles, type ChainCheck, type ChainVerifier, type VerifyReport } from './notary/verify.ts';
@@ -217,6 +218,12 @@ function missingData(e: unknown, cid: string, ipfsDir: string): unknown {
  */
 const RECEIPT_IN_LEDGER_MAX_BYTES = 8 * 1024 * 1024;
 
+/**
+ * Files (ledger rows) read at a time when a receipt is written: few enough that each page
+ * dies young in V8's heap instead of being promoted to its old space as garbage.
+ */
+const LEDGER_PAGE_FILES = 64;
+
 
 /** True if the job `spec` carries out `request` (same inputs, title, authors, mode, recipients, predecessor). */
 function sameJobRequest(spec: JobSpec, request: Pick<JobSpec, 'kind' | 'inputs' | 'title' | 'authors' | 'public' | 'recipients' | 'supersedes'>): boolean {
@@ -248,7 +255,7 @@ async function readDraft(file: string): Promise<Draft> {
   // The draft is outside input: its manifest must be what its digest says.
   if (manifestDigest(draft.manifest) !== draft.manifestDigest) throw new NotariumError('INVALID_INPUT', 'The draft manifest does not match its manifest digest.');
   const manifest = parseManifest(draft.manifest);
-  if (buildDatasetTree(manifest.files.map((f) => [f.salt, f.sha256])).root !== draft.root) throw new NotariumError('INVALID_INPUT', 'The draft root does not match its manifest.');
+  if (datasetRoot(manifest.files.map((f) => [f.salt, f.sha256])) !== draft.root) throw new NotariumError('INVALID_INPUT', 'The draft root does not match its manifest.');
   return draft;
 }
 
@@ -658,6 +665,29 @@ export class Notarium {
     // Anchored and its receipt recorded: an anchoring record still there is a leftover of a
     // kill between the ledger's commit and the record's removal (kill harness, seed 1ff758c240b98dac).
     await unlink(this.#anchoringJobPath(root)).catch(() => undefined);
+    // From the ledger rows: the receipt itself may be ~200 MB (100,000 files).
+    const anchor = row.anchor;
+    if (anchor !== null) {
+      return {
+        datasetId: ds.id,
+        root: ds.root,
+        manifestDigest: ds.manifestDigest,
+        receiptPath: row.path,
+        fileCount: ds.fileCount,
+        totalBytes: ds.totalBytes,
+        bytesPerSecond: 0,
+        network: anchor.network.name,
+        chainId: anchor.network.chainId,
+        local: anchor.network.local,
+        contract: anchor.contract,
+        txHash: anchor.txHash,
+        blockNumber: anchor.blockNumber,
+        blockTime: anchor.blockTime,
+        gasUsed: '0',
+        warnings: [warning],
+      };
+    }
+    // A receipt recorded before the ledger kept its anchoring (schema v3) and too large to keep as text.
     const receipt = parseReceipt(await this.#receiptText(row, root));
     return {
       datasetId: ds.id,
@@ -718,7 +748,7 @@ export class Notarium {
       const soleAuthor = authors.length === 1 && authors[0]?.address.toLowerCase() === account.address.toLowerCase();
       if (!soleAuthor) {
         const draftPath = await freePath(path.resolve(input.draftOut ?? `${slug(old.title)}-${drafted.draft.root.slice(2, 10)}.rekey.notarium-draft.json`), '.notarium-draft.json');
-        await writeFileAtomic(draftPath, new TextEncoder().encode(`${JSON.stringify(drafted.draft, null, 2)}\n`), 'fsync');
+        await this.#writeDraftFile(draftPath, drafted.draft);
         return { kind: 'draft', draftPath, draft: drafted.draft };
       }
       const signature = await account.wallet.signTypedData(notaryDomain(BigInt(drafted.draft.network.chainId), drafted.draft.contract), NOTARIZATION_TYPES, draftMessage(drafted.draft));
@@ -753,8 +783,14 @@ export class Notarium {
     const authors = req.authors.length > 0 ? req.authors : [{ address: me.address }];
     const drafted = await this.#prepareDraft({ inputs: req.inputs, title: req.title, authors, public: req.public, recipients: req.recipients, supersedes }, call);
     const draftPath = await freePath(path.resolve(req.out ?? path.join(drafted.baseDir, `${slug(req.title)}-${drafted.draft.root.slice(2, 10)}.notarium-draft.json`)), '.notarium-draft.json');
-    await writeFileAtomic(draftPath, new TextEncoder().encode(`${JSON.stringify(drafted.draft, null, 2)}\n`), 'fsync');
+    await this.#writeDraftFile(draftPath, drafted.draft);
     return { draftPath, draft: drafted.draft, warnings: drafted.warnings };
+  }
+
+  /** Writes `draft` as JSON (2-space indentation, then a newline), its manifest escaped in slices (receipt-writer.ts). */
+  async #writeDraftFile(file: string, draft: Draft): Promise<void> {
+    const { LargeString, writeJsonFileAtomic } = await import('./notary/receipt-writer.ts');
+    await writeJsonFileAtomic(file, { ...draft, manifest: new LargeString(draft.manifest) });
   }
 
   /**
@@ -929,12 +965,48 @@ export class Notarium {
     this.#assertAnchoringAllowed();
     const { parseRecipient } = await import('./crypto/index.ts');
     for (const r of req.recipients) parseRecipient(r);
-    const inputs = await collectInputs(req.inputs);
-    const me = await this.#accounts.readPublic();
     // A remote chain is checked before hours of encryption (fail fast on a bad RPC or chain
-    // id); the embedded devnet cannot fail that way and starts after the files are stored,
-    // so its memory does not add to the encryption pipeline's peak.
+    // id); the embedded devnet cannot fail that way and starts after the files are stored
+    // and recorded, so its memory does not add to the encryption pipeline's peak.
     const early = this.#usesDevnet() ? null : await this.#chainContext();
+    const authors = req.authors.map((a) => ({ ...a, address: getAddress(a.address) }));
+    // Every per-file object (inputs, records, manifest files) lives inside #storeDataset:
+    // from here on, the manifest text and the Merkle tree are all that is held per file.
+    const stored = await this.#storeDataset(req, authors, call);
+    const chain = early ?? (await this.#chainContext());
+    const draft: Draft = {
+      format: DRAFT_FORMAT,
+      version: 1,
+      network: { name: chain.name, chainId: chain.chainId.toString(), local: chain.local },
+      contract: getAddress(chain.registry),
+      root: stored.root,
+      title: req.title,
+      authors,
+      supersedes: req.supersedes,
+      manifestDigest: stored.manifestDigest,
+      manifest: stored.manifestText,
+      storage: { manifestHeaderCid: stored.manifestHeaderCid, manifestPayloadCid: stored.manifestPayloadCid },
+      summary: { fileCount: stored.fileCount, totalBytes: stored.totalBytes },
+    };
+    return { draft, baseDir: stored.baseDir, bytesPerSecond: stored.bytesPerSecond, warnings: stored.warnings, proof: stored.proof };
+  }
+
+  /**
+   * #prepareDraft's heavy part: collects the inputs, encrypts and stores the files and the
+   * manifest (prepare.ts), and records the dataset ('prepared') with its files in the
+   * ledger. Returns no per-file objects, only the manifest text and the tree's prover.
+   * @throws NotariumError('ALREADY_EXISTS') when this exact dataset is already in the ledger (not a resumed job's).
+   */
+  async #storeDataset(
+    req: { inputs: string[]; title: string; authors: ManifestAuthor[]; public: boolean; recipients: string[]; supersedes: string; journal?: () => Promise<JobJournal> },
+    /** req.authors with checksummed addresses, as the draft and the ledger name them (the manifest keeps req.authors). */
+    authors: ManifestAuthor[],
+    call: { onProgress?: (p: Progress) => void; signal?: AbortSignal },
+  ): Promise<Omit<PreparedDataset, 'files' | 'createdAt' | 'bytesEncrypted'> & { fileCount: number; totalBytes: number; baseDir: string; warnings: string[]; bytesPerSecond: number }> {
+    const inputs = await collectInputs(req.inputs);
+    // prepareDataset empties inputs.files once the files are stored.
+    const fileCount = inputs.files.length;
+    const me = await this.#accounts.readPublic();
     const journal = await req.journal?.();
     const [ipfs, pool] = await Promise.all([this.#ipfsNode(), this.#cipherPool()]);
     const { cipher, storage } = await this.#ports(pool, ipfs, { groupCommit: true });
@@ -942,7 +1014,7 @@ export class Notarium {
     const started = performance.now();
     const meter = new ProgressMeter('encrypting', inputs.files.length, inputs.totalBytes, call.onProgress);
     const recipients = recipientsWithDefaults(me.recipient, req.recipients, this.effectiveSettings.policy);
-    const prepared = await prepareDataset({
+    const { files, createdAt, bytesEncrypted, ...prepared } = await prepareDataset({
       files: inputs.files,
       title: req.title,
       authors: req.authors,
@@ -956,34 +1028,56 @@ export class Notarium {
     });
     const seconds = (performance.now() - started) / 1000;
 
-    // The cipher workers are idle from here on: release them (~30 MiB) before the chain
-    // starts, so the two never add up in the peak. They restart on demand.
+    // The cipher workers are idle from here on: release them before the chain starts, so
+    // the two never add up in the peak. They restart on demand.
     await this.#releaseCipherPool();
-    const chain = early ?? (await this.#chainContext());
+    this.#recordPrepared(prepared, { ...req, authors, createdAt, files, ours: journal?.manifest?.root === prepared.root });
+    // Recorded: the ledger and the manifest text hold them from here on.
+    files.length = 0;
+    return {
+      ...prepared,
+      fileCount,
+      totalBytes: inputs.totalBytes,
+      baseDir: inputs.baseDir,
+      warnings: inputs.warnings,
+      bytesPerSecond: seconds > 0 ? bytesEncrypted / seconds : 0,
+    };
+  }
+
+  /**
+   * Records a prepared dataset ('prepared') with its files and authors, unless `ours` (a
+   * resumed job's) already is.
+   * @throws NotariumError('ALREADY_EXISTS') when this exact dataset is already in the ledger and not ours.
+   */
+  #recordPrepared(
+    prepared: Pick<PreparedDataset, 'root' | 'manifestDigest' | 'manifestHeaderCid' | 'manifestPayloadCid'>,
+    o: { title: string; public: boolean; supersedes: string; authors: ManifestAuthor[]; createdAt: number; files: ManifestFile[]; ours: boolean },
+  ): void {
     const ledger = this.#ledgerDb();
     const existing = ledger.getDataset(prepared.root);
     // A resumed job may have recorded its dataset before it stopped: continue with that record.
-    const ours = existing !== undefined && journal?.manifest?.root === prepared.root && (existing.status === 'prepared' || existing.status === 'failed');
+    const ours = existing !== undefined && o.ours && (existing.status === 'prepared' || existing.status === 'failed');
     if (existing !== undefined && !ours) {
       const receipt = ledger.latestReceipt(existing.id);
       throw new NotariumError('ALREADY_EXISTS', `This exact dataset is already notarized (root ${prepared.root})${receipt === undefined ? '' : `; its receipt: ${receipt.path}`}.`, { details: { root: prepared.root, datasetId: existing.id } });
     }
-    const draft: Draft = {
-      format: DRAFT_FORMAT,
-      version: 1,
-      network: { name: chain.name, chainId: chain.chainId.toString(), local: chain.local },
-      contract: getAddress(chain.registry),
-      root: prepared.root,
-      title: req.title,
-      authors: req.authors.map((a) => ({ ...a, address: getAddress(a.address) })),
-      supersedes: req.supersedes,
-      manifestDigest: prepared.manifestDigest,
-      manifest: prepared.manifestText,
-      storage: { manifestHeaderCid: prepared.manifestHeaderCid, manifestPayloadCid: prepared.manifestPayloadCid },
-      summary: { fileCount: inputs.files.length, totalBytes: inputs.totalBytes },
-    };
-    this.#recordDraft(draft, 'prepared');
-    return { draft, baseDir: inputs.baseDir, bytesPerSecond: seconds > 0 ? prepared.bytesEncrypted / seconds : 0, warnings: inputs.warnings, proof: prepared.proof };
+    if (existing === undefined) {
+      ledger.insertDataset({
+        dataset: {
+          title: o.title,
+          root: prepared.root,
+          manifestDigest: prepared.manifestDigest,
+          manifestHeaderCid: prepared.manifestHeaderCid,
+          manifestPayloadCid: prepared.manifestPayloadCid,
+          public: o.public,
+          status: 'prepared',
+          supersedesRoot: o.supersedes === ZERO_BYTES32 ? null : o.supersedes,
+          createdAt: o.createdAt,
+        },
+        files: o.files,
+        authors: o.authors.map((a) => ({ address: a.address, name: a.name ?? null, orcid: a.orcid ?? null })),
+      });
+    }
   }
 
   /** Inserts the draft's dataset into the ledger unless it is there already; returns its id. */
@@ -991,6 +1085,7 @@ export class Notarium {
     const ledger = this.#ledgerDb();
     const existing = ledger.getDataset(draft.root);
     if (existing !== undefined) return existing.id;
+    // A draft made elsewhere (co-authoring): its manifest is parsed once, here.
     const manifest = parseManifest(draft.manifest);
     return ledger.insertDataset({
       dataset: {
@@ -1004,7 +1099,7 @@ export class Notarium {
         supersedesRoot: draft.supersedes === ZERO_BYTES32 ? null : draft.supersedes,
         createdAt: manifest.createdAt,
       },
-      files: manifest.files.map((f, i) => ({ leafIndex: i, ...f })),
+      files: manifest.files,
       authors: draft.authors.map((a) => ({ address: a.address, name: a.name ?? null, orcid: a.orcid ?? null })),
     }).id;
   }
@@ -1018,7 +1113,9 @@ export class Notarium {
     // (ANCHOR_PENDING, a declined fee, missing funds) without re-encrypting anything.
     const job: AnchoringJob = { format: 'notarium-anchoring/1', draft, signatures, receiptPath: path.resolve(opts.receiptPath), confirmations: opts.confirmations };
     await mkdir(this.#anchoringDir, { recursive: true, mode: 0o700 });
-    await writeFileAtomic(this.#anchoringJobPath(draft.root), new TextEncoder().encode(`${JSON.stringify(job, null, 2)}\n`), 'fsync');
+    const { LargeString, writeJsonFileAtomic, writeReceiptFile } = await import('./notary/receipt-writer.ts');
+    // JSON.stringify(job, null, 2), with the manifest (~36 MB for 100,000 files) escaped in slices.
+    await writeJsonFileAtomic(this.#anchoringJobPath(draft.root), { ...job, draft: { ...draft, manifest: new LargeString(draft.manifest) } });
     const datasetId = this.#recordDraft(draft, 'pending');
     ledger.transaction(() => {
       draft.authors.forEach((a, i) => ledger.setAuthorSignature(datasetId, a.address, signatures[i] as string));
@@ -1061,9 +1158,7 @@ export class Notarium {
       throw e;
     }
     const submitter = anchored.alreadyAnchored ? ((await this.#registrySubmitter(chain, draft.root)) ?? wallet.address) : wallet.address;
-    const manifest = parseManifest(draft.manifest);
-    // The tree prepare built for this very manifest, when this process made it (no second build).
-    const proof = opts.proof ?? datasetProver(manifest.files.map((f) => [f.salt, f.sha256])).proof;
+    const files = this.#receiptFiles(draft, datasetId, opts.proof);
     const head: Omit<Receipt, 'files'> = {
       format: RECEIPT_FORMAT,
       version: RECEIPT_VERSION,
@@ -1082,11 +1177,7 @@ export class Notarium {
     // writing the user's copy can never lose it (`notarium receipt <root>` re-exports it).
     // Streamed (receipt-writer.ts): a 100,000-file receipt is ~200 MB.
     const keptPath = this.#keptReceiptPath(draft.root);
-    const { writeReceiptFile } = await import('./notary/receipt-writer.ts');
-    const written = await writeReceiptFile(keptPath, head, manifest.files.length, (i) => {
-      const f = manifest.files[i] as (typeof manifest.files)[number];
-      return { path: f.path, size: f.size, sha256: f.sha256, salt: f.salt, proof: proof(i) };
-    }).catch((e: unknown) => {
+    const written = await writeReceiptFile(keptPath, head, files.count, files.entry).catch((e: unknown) => {
       throw asDiskFull(e, this.layout.receiptsDir);
     });
     const text = written.bytes <= (this.#opts.receiptInLedgerMaxBytes ?? RECEIPT_IN_LEDGER_MAX_BYTES) ? await readFile(keptPath, 'utf8') : '';
@@ -1102,7 +1193,13 @@ export class Notarium {
     ledger.transaction(() => {
       ledger.recordAnchorConfirmed({ chainId: anchored.chainId, contract: anchored.contract, root: draft.root, blockNumber: anchored.blockNumber, blockHash: anchored.blockHash, blockTime: anchored.blockTime, confirmations: anchored.confirmations });
       ledger.setDatasetStatus(datasetId, 'anchored');
-      ledger.addReceipt({ datasetId, path: receiptPath, json: text, sha256: written.sha256 });
+      ledger.addReceipt({
+        datasetId,
+        path: receiptPath,
+        json: text,
+        sha256: written.sha256,
+        anchor: { network: head.network, contract: head.contract, txHash: head.anchor.txHash, blockNumber: head.anchor.blockNumber, blockTime: head.anchor.blockTime },
+      });
     });
     await unlink(this.#anchoringJobPath(draft.root)).catch(() => undefined);
     const explorer = chain.local ? null : explorerTxUrl(chain.chainId, anchored.txHash);
@@ -1124,6 +1221,54 @@ export class Notarium {
       gasUsed: anchored.gasUsed.toString(),
       ...(explorer === null ? {} : { explorerUrl: explorer }),
       warnings,
+    };
+  }
+
+  /**
+   * The receipt entries (path, size, sha256, salt, proof) of `draft` (recorded as
+   * `datasetId`), for writeReceiptFile: `entry(i)` is asked in order and reads a page of
+   * LEDGER_PAGE_FILES files at a time, so no per-file object of the whole dataset is held.
+   * Files come from the ledger rows when the ledger holds this very manifest (same digest:
+   * always, for a draft made or recorded here), else from the draft's manifest, parsed
+   * (another manifest with the same root is recorded here). Proofs come from `proof`, the
+   * tree prepare built for this manifest, if this process made it; else from a tree built
+   * now from the same files.
+   * @throws NotariumError('INTERNAL') if the files do not give the draft's root.
+   */
+  #receiptFiles(draft: Draft, datasetId: string, proof?: (index: number) => string[]): { count: number; entry: (index: number) => ReceiptFile } {
+    const ledger = this.#ledgerDb();
+    const ds = ledger.getDataset(datasetId);
+    let count: number;
+    let filesFrom: (from: number) => { path: string; size: number; sha256: string; salt: string }[];
+    if (ds?.manifestDigest === draft.manifestDigest) {
+      count = ds.fileCount;
+      filesFrom = (from) => ledger.getFileRange(datasetId, from, LEDGER_PAGE_FILES);
+    } else {
+      const manifest = parseManifest(draft.manifest);
+      count = manifest.files.length;
+      filesFrom = (from) => manifest.files.slice(from, from + LEDGER_PAGE_FILES);
+    }
+    if (proof === undefined) {
+      const leaves: [string, string][] = [];
+      for (let from = 0; from < count; from += LEDGER_PAGE_FILES) for (const f of filesFrom(from)) leaves.push([f.salt, f.sha256]);
+      const prover = datasetProver(leaves);
+      if (prover.root !== draft.root) throw new NotariumError('INTERNAL', `The recorded files of dataset ${datasetId} give root ${prover.root}, not ${draft.root}.`);
+      proof = prover.proof;
+    }
+    const proofOf = proof;
+    let page: { path: string; size: number; sha256: string; salt: string }[] = [];
+    let first = 0;
+    return {
+      count,
+      entry: (i) => {
+        if (i < first || i >= first + page.length) {
+          page = filesFrom(i);
+          first = i;
+        }
+        const f = page[i - first];
+        if (f === undefined) throw new NotariumError('INTERNAL', `No file ${i} of dataset ${datasetId} to write in its receipt.`);
+        return { path: f.path, size: f.size, sha256: f.sha256, salt: f.salt, proof: proofOf(i) };
+      },
     };
   }
 
@@ -1157,7 +1302,9 @@ export class Notarium {
     });
     const job = JSON.parse(text) as AnchoringJob;
     if (job.format !== 'notarium-anchoring/1') throw new NotariumError('INVALID_INPUT', `${this.#anchoringJobPath(root)} is not an anchoring record.`);
-    parseDraft(JSON.stringify(job.draft));
+    // The draft as parsed, not stringified again (its manifest can be ~36 MB).
+    const draft = draftSchema.safeParse(job.draft);
+    if (!draft.success) throw new NotariumError('INVALID_INPUT', `${this.#anchoringJobPath(root)} holds a malformed draft:\n${z.prettifyError(draft.error)}`);
     return job;
   }
 
@@ -1426,7 +1573,7 @@ export class Notarium {
     const [ipfs, pool] = await Promise.all([this.#ipfsNode(), this.#cipherPool()]);
     const { cipher, storage } = await this.#ports(pool, ipfs);
     const manifest = await fetchManifest(loc, [account.identity], cipher, storage);
-    const { root } = buildDatasetTree(manifest.files.map((f) => [f.salt, f.sha256]));
+    const root = datasetRoot(manifest.files.map((f) => [f.salt, f.sha256]));
     if (root !== expectedRoot) throw new NotariumError('HASH_MISMATCH', `The manifest's files give root ${root}, not the notarized ${expectedRoot}.`);
     const result = await restoreFiles(manifest, req.out, [account.identity], cipher, storage, call.onProgress);
     return { ...result, root };

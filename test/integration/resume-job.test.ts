@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { Notarium } from '../../main/core/notarium.ts';
 import { AccountStore } from '../../main/core/keys/index.ts';
 import { JobJournal } from '../../main/core/notary/job-journal.ts';
@@ -86,7 +87,21 @@ describe('a notarization job that stops half-way', () => {
       expect(again.root).toBe(first.root);
       expect(again.txHash).toBe(first.txHash);
       expect(again.receiptPath).toBe(first.receiptPath);
+      // Reported from the ledger rows, the same as the anchoring reported it (and its receipt states).
+      const same = ({ datasetId, root, manifestDigest, receiptPath, fileCount, totalBytes, network, chainId, local, contract, txHash, blockNumber, blockTime }: typeof first): unknown =>
+        ({ datasetId, root, manifestDigest, receiptPath, fileCount, totalBytes, network, chainId, local, contract, txHash, blockNumber, blockTime });
+      expect(same(again)).toEqual(same(first));
       expect(again.warnings.join('\n')).toContain('nothing was sent again');
+      // A receipt row recorded before the ledger kept its anchoring (schema v3 left the
+      // columns empty): the same result, read from the receipt itself.
+      const db = new Database(path.join(dataDir, 'ledger.sqlite'));
+      try {
+        expect(db.prepare('UPDATE receipts SET network_name = NULL, chain_id = NULL, network_local = NULL, contract = NULL, tx_hash = NULL, block_number = NULL, block_time = NULL').run().changes).toBe(1);
+      } finally {
+        db.close();
+      }
+      const fromReceipt = await n.notarize({ inputs: [folder], title: 'Twice' }, { passphrase: TEST_PASSPHRASE });
+      expect(same(fromReceipt)).toEqual(same(first));
       expect(n.datasets()).toHaveLength(1);
       expect(await n.pendingJobs()).toEqual([]);
       // Another title is another request: notarized on its own.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sha256, toUtf8Bytes } from 'ethers';
-import { canonicalManifest, manifestDigest, parseManifest, MANIFEST_PROFILE, type Manifest } from '../../shared/notary/manifest.ts';
+import canonicalize from 'canonicalize';
+import { canonicalManifest, manifestDigest, manifestUtf8, parseManifest, MANIFEST_PROFILE, type Manifest } from '../../shared/notary/manifest.ts';
 
 const base: Manifest = {
   format: 'notarium-manifest',
@@ -46,5 +47,26 @@ describe('canonical manifest (RFC 8785)', () => {
     expect(manifestDigest(text)).toBe(sha256(toUtf8Bytes(text)));
     expect(() => canonicalManifest({ ...base, title: 'lone \ud800' })).toThrow(/surrogate/i);
   });
-});
 
+  it('is the library canonicalize() text, built in pieces, for thousands of files (non-ASCII paths, a title that mimics the files member)', () => {
+    const f = base.files[0] as Manifest['files'][number];
+    const files = Array.from({ length: 1500 }, (_, i) => ({ ...f, path: `d${String(i).padStart(5, '0')}/é🧬 "q".csv`, size: i }));
+    const m: Manifest = { ...base, title: '"files":"\u0000files\u0000" ]', files };
+    const text = canonicalManifest(m);
+    expect(text).toBe(canonicalize(m));
+    expect(parseManifest(text)).toEqual(m);
+    // One entry changed anywhere, or text added at the end: not canonical for what it parses to.
+    expect(() => parseManifest(text.replace('"size":1499', '"size": 1499'))).toThrow(/canonical/);
+    expect(() => parseManifest(`${text} `)).toThrow(/canonical/);
+    expect(canonicalManifest({ ...m, files: [] })).toBe(canonicalize({ ...m, files: [] }));
+  });
+
+  it('encodes the text as UTF-8 in pieces that never split a surrogate pair', () => {
+    // After one 'a', every high surrogate sits at an odd index, as the last unit of any slice of 2^k units.
+    const text = `a${'🧬'.repeat(100_000)}${'é'.repeat(100_000)}`;
+    const pieces = [...manifestUtf8(text)];
+    expect(pieces.length).toBeGreaterThan(1);
+    expect(Buffer.concat(pieces).equals(Buffer.from(text, 'utf8'))).toBe(true);
+    expect([...manifestUtf8('')]).toEqual([]);
+  });
+});

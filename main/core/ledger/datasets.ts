@@ -10,7 +10,7 @@ import { NotariumError } from '../../../shared/errors.ts';
 import { checksumAddress, isBytes32, lowerHex, nowSeconds } from './normalize.ts';
 import { toLedgerError } from './sqlite-errors.ts';
 import { DATASET_STATUSES } from './types.ts';
-import type { DatasetAuthorRecord, DatasetFileRecord, DatasetRecord, DatasetStatus, InsertDatasetInput } from './types.ts';
+import type { DatasetAuthorRecord, DatasetFileRecord, DatasetRecord, DatasetStatus, InsertDatasetInput, NewDatasetFile } from './types.ts';
 
 type DatasetRow = Omit<DatasetRecord, 'public'> & { public: 0 | 1 };
 
@@ -28,6 +28,7 @@ export class DatasetTable {
   private readonly byRootStmt;
   private readonly listStmt;
   private readonly filesStmt;
+  private readonly fileRangeStmt;
   private readonly authorsStmt;
   private readonly setStatusStmt;
   private readonly setSignatureStmt;
@@ -53,6 +54,9 @@ export class DatasetTable {
     this.listStmt = db.prepare<[], DatasetRow>(`SELECT ${DATASET_COLUMNS} FROM datasets ORDER BY created_at DESC, rowid DESC`);
     this.filesStmt = db.prepare<[string], DatasetFileRecord>(
       `SELECT ${FILE_COLUMNS} FROM dataset_files WHERE dataset_id = ? ORDER BY leaf_index`,
+    );
+    this.fileRangeStmt = db.prepare<[string, number, number], DatasetFileRecord>(
+      `SELECT ${FILE_COLUMNS} FROM dataset_files WHERE dataset_id = ? AND leaf_index >= ? ORDER BY leaf_index LIMIT ?`,
     );
     this.authorsStmt = db.prepare<[string], DatasetAuthorRecord>(
       `SELECT position, address, name, orcid, signature FROM dataset_authors WHERE dataset_id = ? ORDER BY position`,
@@ -94,12 +98,15 @@ export class DatasetTable {
         throw new NotariumError('ALREADY_EXISTS', `A dataset with root ${row.root} is already in the ledger`, { details: { root: row.root } });
       }
       this.insertDatasetStmt.run(row);
-      let current: DatasetFileRecord | undefined;
+      let current: NewDatasetFile | undefined;
+      let leafIndex = 0;
       try {
-        for (current of files) {
+        for (let i = 0; i < files.length; i++) {
+          current = files[i] as NewDatasetFile;
+          leafIndex = current.leafIndex ?? i;
           this.insertFileStmt.run(
             row.id,
-            current.leafIndex,
+            leafIndex,
             current.path,
             current.size,
             lowerHex(current.sha256),
@@ -113,7 +120,7 @@ export class DatasetTable {
         throw toLedgerError(cause, {
           action: 'insert dataset file',
           onUnique: 'INVALID_INPUT',
-          details: { leafIndex: current?.leafIndex, path: current?.path },
+          details: { leafIndex, path: current?.path },
         });
       }
       for (const a of authorRows) {
@@ -142,6 +149,11 @@ export class DatasetTable {
   /** All files of a dataset in leaf order ([] for an unknown dataset). */
   files(datasetId: string): DatasetFileRecord[] {
     return this.filesStmt.all(datasetId);
+  }
+
+  /** Up to `count` files from leaf index `fromLeafIndex` on, in leaf order (one range scan). */
+  fileRange(datasetId: string, fromLeafIndex: number, count: number): DatasetFileRecord[] {
+    return this.fileRangeStmt.all(datasetId, fromLeafIndex, count);
   }
 
   /**

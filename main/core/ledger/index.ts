@@ -20,8 +20,10 @@ export type {
   LedgerWriter,
   NewDataset,
   NewDatasetAuthor,
+  NewDatasetFile,
   NewReceipt,
   PendingAnchor,
   PendingAnchorStore,
+  ReceiptAnchor,
   ReceiptRecord,
 } from './types.ts';

@@ -81,9 +81,9 @@ export class Ledger implements LedgerReader, LedgerWriter {
   }
 
   /**
-   * Records a dataset with its files (one per Merkle leaf) and authors (in signing
-   * order), in one transaction. `fileCount`/`totalBytes` (bytes) are computed from
-   * `files`.
+   * Records a dataset with its files (one per Merkle leaf; a file's leaf index defaults
+   * to its position in `files`) and authors (in signing order), in one transaction.
+   * `fileCount`/`totalBytes` (bytes) are computed from `files`.
    *
    * @returns the stored dataset.
    * @throws NotariumError('ALREADY_EXISTS') when the root (or id) is already recorded;
@@ -107,6 +107,15 @@ export class Ledger implements LedgerReader, LedgerWriter {
   /** The files of a dataset ordered by leaf index ([] for an unknown dataset). */
   getFiles(datasetId: string): DatasetFileRecord[] {
     return this.datasets.files(datasetId);
+  }
+
+  /**
+   * Up to `count` files of a dataset from leaf index `fromLeafIndex` on, in leaf order:
+   * reads a huge dataset page by page (flat memory) while the connection stays free for
+   * other statements between pages, unlike iterateFiles.
+   */
+  getFileRange(datasetId: string, fromLeafIndex: number, count: number): DatasetFileRecord[] {
+    return this.datasets.fileRange(datasetId, fromLeafIndex, count);
   }
 
   /**
@@ -136,9 +145,11 @@ export class Ledger implements LedgerReader, LedgerWriter {
   }
 
   /**
-   * Records a receipt written to `path`; its sha256 (bytes32) is computed over the
-   * UTF-8 bytes of `json`.
-   * @throws NotariumError('NOT_FOUND') for an unknown dataset.
+   * Records a receipt written to `path`, with the chain it was anchored on (`chain`, the
+   * receipt's network and contract); its sha256 (bytes32) is computed over the UTF-8 bytes
+   * of `json` (or given, for a receipt kept only as a file).
+   * @throws NotariumError('NOT_FOUND') for an unknown dataset; ('INVALID_INPUT') for a
+   *   malformed chain id or contract address.
    */
   addReceipt(receipt: NewReceipt): ReceiptRecord {
     return this.receipts.add(receipt);

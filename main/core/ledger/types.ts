@@ -89,9 +89,12 @@ export interface NewDatasetAuthor {
   signature?: string | null;
 }
 
+/** A file to record; `leafIndex` defaults to its position in the list. */
+export type NewDatasetFile = Omit<DatasetFileRecord, 'leafIndex'> & { leafIndex?: number };
+
 export interface InsertDatasetInput {
   dataset: NewDataset;
-  files: readonly DatasetFileRecord[];
+  files: readonly NewDatasetFile[];
   authors: readonly NewDatasetAuthor[];
 }
 
@@ -117,6 +120,19 @@ export interface AnchorConfirmation {
   confirmations: number;
 }
 
+/** What a receipt states about its anchoring (its `network`, `contract` and `anchor`). */
+export interface ReceiptAnchor {
+  /** Network name as the receipt states it (e.g. 'devnet', 'Sepolia', a custom name), decimal chain id, local devnet or not. */
+  network: { name: string; chainId: string; local: boolean };
+  /** NotaryRegistry address. */
+  contract: string;
+  /** Anchoring transaction hash (bytes32). */
+  txHash: string;
+  blockNumber: number;
+  /** Block timestamp, unix seconds. */
+  blockTime: number;
+}
+
 export interface ReceiptRecord {
   id: number;
   datasetId: string;
@@ -124,8 +140,10 @@ export interface ReceiptRecord {
   path: string;
   /** SHA-256 of the receipt's UTF-8 bytes (bytes32). */
   sha256: string;
-  /** The receipt text. */
+  /** The receipt text ('' when kept only as a file, see NewReceipt.json). */
   json: string;
+  /** Its anchoring; null for a receipt recorded before schema v3 and kept only as a file. */
+  anchor: ReceiptAnchor | null;
   createdAt: number;
 }
 
@@ -139,6 +157,8 @@ export interface NewReceipt {
   json: string;
   /** SHA-256 of the text's UTF-8 bytes (0x-hex); required when `json` is '', else computed. */
   sha256?: string;
+  /** What the receipt states about its anchoring. */
+  anchor?: ReceiptAnchor;
   /** Defaults to now. */
   createdAt?: number;
 }
@@ -148,6 +168,7 @@ export interface LedgerReader {
   getDataset(idOrRoot: string): DatasetRecord | undefined;
   listDatasets(): DatasetRecord[];
   getFiles(datasetId: string): DatasetFileRecord[];
+  getFileRange(datasetId: string, fromLeafIndex: number, count: number): DatasetFileRecord[];
   iterateFiles(datasetId: string): IterableIterator<DatasetFileRecord>;
   getAuthors(datasetId: string): DatasetAuthorRecord[];
   latestReceipt(datasetId: string): ReceiptRecord | undefined;

@@ -126,6 +126,8 @@ export class JobJournal {
   /** Committed files by dataset-relative path. */
   readonly files = new Map<string, FileRecord>();
   #manifest: ManifestRecord | undefined;
+  /** The inputs digest fixed by releaseFiles (then `files` is empty). */
+  #inputsDigest: string | undefined;
   /** Length of the valid prefix of the file, bytes (a torn tail lies beyond). */
   #validBytes: number;
   #appending: Promise<void> = Promise.resolve();
@@ -223,8 +225,19 @@ export class JobJournal {
   }
 
   #apply(record: JournalRecord): void {
-    if (record.t === 'file') this.files.set(record.path, record);
-    else this.#manifest = record;
+    if (record.t !== 'file') this.#manifest = record;
+    else if (this.#inputsDigest === undefined) this.files.set(record.path, record);
+  }
+
+  /**
+   * Drops the per-file records from memory once this job looks no file up any more (its
+   * manifest is stored): for 100,000 files they are tens of MB, held otherwise until the
+   * anchor is confirmed. The journal file keeps them; loading it again reads them back.
+   * @param digest inputsDigest() of the files the job notarized, recorded by finish().
+   */
+  releaseFiles(digest: string): void {
+    this.#inputsDigest = digest;
+    this.files.clear();
   }
 
   /**
@@ -265,7 +278,7 @@ export class JobJournal {
    * @throws NotariumError('DISK_FULL') or the fs error writing the record.
    */
   async finish(root: string, now: number = Math.floor(Date.now() / 1000)): Promise<void> {
-    const record: FinishedJob = { t: 'finished', spec: this.spec, root, inputsDigest: inputsDigest(this.files.values()), finishedAt: now };
+    const record: FinishedJob = { t: 'finished', spec: this.spec, root, inputsDigest: this.#inputsDigest ?? inputsDigest(this.files.values()), finishedAt: now };
     const frame = await encryptFrame(record, this.#recipient);
     try {
       await writeFileAtomic(this.file.replace(/\.journal$/, '.done'), frame, 'fsync');

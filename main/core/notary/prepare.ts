@@ -15,13 +15,12 @@ import { NotariumError } from '../../../shared/errors.ts';
 import { datasetProver, PUBLIC_SALT } from '../../../shared/notary/leaf.ts';
 import {
   canonicalManifest,
-  manifestDigest,
   MANIFEST_FORMAT,
   MANIFEST_LEAF_ENCODING,
   MANIFEST_PROFILE,
   MANIFEST_VERSION,
+  manifestUtf8,
   sortFiles,
-  type Manifest,
   type ManifestAuthor,
   type ManifestFile,
 } from '../../../shared/notary/manifest.ts';
@@ -30,28 +29,39 @@ import type { InputFile } from './inputs.ts';
 import type { ProgressMeter } from './progress.ts';
 import type { CipherPort, StoragePort } from './ports.ts';
 import { mapWeighted } from './map-limit.ts';
-import { once, storeEncrypted, storeSealed } from './store-encrypted.ts';
+import { storeEncrypted, storeSealed } from './store-encrypted.ts';
 import { GroupCommitter } from './group-commit.ts';
-import type { FileRecord, JobJournal } from './job-journal.ts';
+import { inputsDigest, type FileRecord, type JobJournal } from './job-journal.ts';
 
 /** Buffers one file stream holds at most (cipher window + IPFS write window), bytes. */
 const STREAM_BUFFER_BYTES = 16 * 1024 * 1024;
 
 export interface PreparedDataset {
-  manifest: Manifest;
+  /**
+   * The manifest's files in leaf order, for the ledger. The caller should record and drop
+   * them: the manifest text carries the same data (100,000 files: ~40 MB of objects).
+   */
+  files: ManifestFile[];
+  /** The manifest's createdAt, unix seconds. */
+  createdAt: number;
+  /** RFC 8785 canonical manifest text (~360 bytes per file). */
   manifestText: string;
   manifestDigest: string;
   manifestHeaderCid: string;
   manifestPayloadCid: string;
   root: string;
-  /** Merkle proof of manifest.files[i], made on demand (for the receipt, without building the tree again). */
+  /** Merkle proof of files[i], made on demand (for the receipt, without building the tree again). */
   proof: (index: number) => string[];
   /** Plaintext bytes encrypted by this run (files reused from a job journal excluded). */
   bytesEncrypted: number;
 }
 
 export interface PrepareOptions {
-  files: readonly InputFile[];
+  /**
+   * The files to notarize. Emptied once they are stored: with the records of the stored
+   * files, they are the bulk of a large job's memory (100,000 files: tens of MB).
+   */
+  files: InputFile[];
   title: string;
   authors: ManifestAuthor[];
   public: boolean;
@@ -156,10 +166,10 @@ export async function prepareDataset(o: PrepareOptions): Promise<PreparedDataset
   // Small files are latency-bound: overlap up to 8 of them. A file weighs its size up
   // to 16 MiB, the pipeline's buffers per stream, so large files run at most two at a
   // time and memory stays flat.
-  let files: ManifestFile[];
+  let records: FileRecord[];
   let bytesEncrypted = 0;
   try {
-    const records = await mapWeighted(
+    records = await mapWeighted(
       sorted,
       { limit: o.concurrency ?? 8, budget: 2 * STREAM_BUFFER_BYTES, weight: (f) => Math.max(f.size, 64 * 1024), ...(o.signal === undefined ? {} : { signal: o.signal }) },
       async (f) => {
@@ -176,42 +186,69 @@ export async function prepareDataset(o: PrepareOptions): Promise<PreparedDataset
       },
     );
     await committer.finish();
-    files = records.map(toManifestFile);
   } catch (error) {
     // Keep what finished (e.g. before a cancel or a changed file): a rerun reuses it.
     await committer.finish().catch(() => undefined);
     throw error;
   }
-  const manifest: Manifest = {
+  // The inputs are done with (see PrepareOptions.files).
+  sorted.length = 0;
+  o.files.length = 0;
+  return { ...(await storeManifest(records, o)), bytesEncrypted };
+}
+
+/**
+ * After the files: the canonical manifest, its digest, the Merkle tree, the encrypted
+ * manifest stored (unless the journal has it already) and recorded in the journal. Large
+ * values are made one at a time and never copied whole: the manifest text (~36 MB for
+ * 100,000 files) is built in pieces and hashed and encrypted as UTF-8 slices.
+ * Empties `records` (the bulk of a large job's memory) once the manifest files are made.
+ */
+async function storeManifest(records: FileRecord[], o: PrepareOptions): Promise<Omit<PreparedDataset, 'bytesEncrypted'>> {
+  const journal = o.journal;
+  const files = records.map(toManifestFile);
+  // The job looks no file up from here on: its records stay on disk only, and `records`
+  // (the caller's array, emptied) stops holding them.
+  journal?.releaseFiles(inputsDigest(records));
+  records.length = 0;
+  // The tree first, while the least is held. Proofs are made when the receipt is written,
+  // one page at a time, from this same tree.
+  const { root, proof } = datasetProver(files.map((f) => [f.salt, f.sha256]));
+  const createdAt = Math.floor((o.now?.() ?? Date.now()) / 1000);
+  const manifestText = canonicalManifest({
     format: MANIFEST_FORMAT,
     version: MANIFEST_VERSION,
     title: o.title,
     authors: o.authors,
-    createdAt: Math.floor((o.now?.() ?? Date.now()) / 1000),
+    createdAt,
     public: o.public,
     leafEncoding: MANIFEST_LEAF_ENCODING,
     profile: MANIFEST_PROFILE,
     files,
-  };
-  const manifestText = canonicalManifest(manifest);
-  const digest = manifestDigest(manifestText);
-  // Proofs are made when the receipt is written, one at a time, from this same tree.
-  const { root, proof } = datasetProver(files.map((f) => [f.salt, f.sha256]));
+  });
+  // = manifestDigest(manifestText), without the text's 36 MB of UTF-8 at once.
+  const hash = createHash('sha256');
+  for (const piece of manifestUtf8(manifestText)) hash.update(piece);
+  const digest = `0x${hash.digest('hex')}`;
   let stored = journal?.manifest;
   if (stored === undefined || stored.manifestDigest !== digest || !(await o.storage.isPinned(stored.manifestHeaderCid)) || !(await o.storage.isPinned(stored.manifestPayloadCid))) {
-    const cids = await storeEncrypted(once(new TextEncoder().encode(manifestText)), o.recipients, o.cipher, o.storage, o.signal);
+    const cids = await storeEncrypted(asAsync(manifestUtf8(manifestText)), o.recipients, o.cipher, o.storage, o.signal);
     await o.storage.commit();
     stored = { t: 'manifest', manifestDigest: digest, manifestHeaderCid: cids.headerCid, manifestPayloadCid: cids.payloadCid, root };
     await journal?.append([stored]);
   }
   return {
-    manifest,
+    files,
+    createdAt,
     manifestText,
     manifestDigest: digest,
     manifestHeaderCid: stored.manifestHeaderCid,
     manifestPayloadCid: stored.manifestPayloadCid,
     root,
     proof,
-    bytesEncrypted,
   };
+}
+
+async function* asAsync<T>(source: Iterable<T>): AsyncGenerator<T> {
+  yield* source;
 }

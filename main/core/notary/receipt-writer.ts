@@ -3,60 +3,124 @@
  * files the receipt is ~200 MB (docs/RECEIPT.md §7), and building it as one string (plus
  * its UTF-8 copy and every proof at once) took gigabytes. The output is byte-identical to
  * `serializeReceipt` (JSON.stringify with 2-space indentation, then a newline): the head
- * fields are stringified as usual and each `files[]` entry is stringified on its own,
- * its proof fetched from the Merkle tree only when the entry is written.
+ * fields are stringified as usual, except the embedded manifest (~36 MB for 100,000 files),
+ * whose JSON string is escaped slice by slice, and each `files[]` entry is stringified on
+ * its own, its proof fetched from the Merkle tree only when the entry is written.
+ *
+ * The same streamed writing serves other JSON documents that embed the manifest text
+ * (the anchoring record, see writeJsonFileAtomic).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { open, rename, unlink } from 'node:fs/promises';
 import type { Receipt, ReceiptFile } from '../../../shared/receipt/index.ts';
 import { FILE_MODE } from '../fs/durable-files.ts';
 
-/** Bytes gathered before each write. */
+/** Bytes gathered before each write: one buffer, reused. */
 const WRITE_BATCH_BYTES = 1 << 20;
 
-/** Marks the place of the file entries in the stringified head. */
-const FILES_MARK = '\u0000files\u0000';
+/**
+ * UTF-16 code units of a large string escaped at a time: small enough that each escaped
+ * slice is an ordinary short-lived heap string (V8 puts strings over ~128 KiB in its large
+ * object space, freed only by a full collection).
+ */
+const STRING_SLICE_UNITS = 1 << 15;
 
 /**
- * Writes `head` (a receipt without its files) with `count` file entries from `fileAt(i)`
- * to `file`, atomically (temporary file, fdatasync, rename), and returns the SHA-256 of
- * the bytes written (0x-hex) and their length.
- *
+ * A placeholder string no document value can equal by accident: U+0000 (which JSON
+ * escapes, so it cannot come from the text around it) and a random token.
+ */
+function placeholder(name: string): string {
+  return `\u0000${name}-${randomBytes(12).toString('hex')}\u0000`;
+}
+
+/**
+ * A string value to write in slices: JSON.stringify(value) written piece by piece.
+ * Place one in a document with {@link jsonPieces}.
+ */
+export class LargeString {
+  readonly value: string;
+  constructor(value: string) {
+    this.value = value;
+  }
+}
+
+/**
+ * The JSON text of `text` (exactly JSON.stringify(text)) in pieces of about 1 Mi code
+ * units. A slice never ends between the two halves of a surrogate pair, which
+ * JSON.stringify would escape one by one (well-formed JSON.stringify, ES2019).
+ */
+export function* jsonStringPieces(text: string): Generator<string> {
+  yield '"';
+  for (let at = 0; at < text.length; ) {
+    let end = Math.min(at + STRING_SLICE_UNITS, text.length);
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end -= 1;
+    const quoted = JSON.stringify(text.slice(at, end));
+    yield quoted.slice(1, -1);
+    at = end;
+  }
+  yield '"';
+}
+
+/**
+ * The pieces of JSON.stringify(value, null, 2), where every {@link LargeString} in `value`
+ * is escaped slice by slice (jsonStringPieces) instead of inside one big string.
+ * Concatenated, the pieces are exactly JSON.stringify of `value` with each LargeString
+ * replaced by its string.
+ */
+export function* jsonPieces(value: unknown): Generator<string> {
+  const large: string[] = [];
+  const marks: string[] = [];
+  const marked = JSON.stringify(value, (_key, v: unknown) => {
+    if (!(v instanceof LargeString)) return v;
+    large.push(v.value);
+    marks.push(placeholder('large'));
+    return marks.at(-1);
+  }, 2);
+  let from = 0;
+  for (let i = 0; i < large.length; i++) {
+    const mark = JSON.stringify(marks[i]);
+    const at = marked.indexOf(mark, from);
+    yield marked.slice(from, at);
+    yield* jsonStringPieces(large[i] as string);
+    from = at + mark.length;
+  }
+  yield marked.slice(from);
+}
+
+/**
+ * Writes `pieces` (UTF-8) to `file` atomically: temporary file, fdatasync, rename.
+ * @returns the SHA-256 (0x-hex) of the bytes written and their length.
  * @throws the fs error (ENOSPC...); the temporary file is removed then.
  */
-export async function writeReceiptFile(file: string, head: Omit<Receipt, 'files'>, count: number, fileAt: (index: number) => ReceiptFile): Promise<{ sha256: string; bytes: number }> {
-  const text = JSON.stringify({ ...head, files: count === 0 ? [] : [FILES_MARK] }, null, 2);
-  const quoted = JSON.stringify(FILES_MARK);
-  const at = text.indexOf(quoted);
-  const [before, after] = count === 0 ? [text, ''] : [text.slice(0, at), text.slice(at + quoted.length)];
+export async function writeTextFileAtomic(file: string, pieces: Iterable<string>): Promise<{ sha256: string; bytes: number }> {
   const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
   const hash = createHash('sha256');
   let bytes = 0;
   const handle = await open(temp, 'wx', FILE_MODE);
   try {
-    let pending: string[] = [];
-    let pendingLength = 0;
-    const flush = async (): Promise<void> => {
-      const chunk = Buffer.from(pending.join(''), 'utf8');
-      pending = [];
-      pendingLength = 0;
+    // Each piece is encoded into one reused buffer as soon as it comes, so pieces die young
+    // instead of waiting in a list (a 200 MB receipt would otherwise fill V8's old space).
+    const buffer = Buffer.allocUnsafe(WRITE_BATCH_BYTES);
+    let fill = 0;
+    const write = async (chunk: Uint8Array): Promise<void> => {
       hash.update(chunk);
       bytes += chunk.length;
       await handle.write(chunk);
     };
-    const push = async (s: string): Promise<void> => {
-      pending.push(s);
-      pendingLength += s.length;
-      if (pendingLength >= WRITE_BATCH_BYTES) await flush();
-    };
-    await push(before);
-    for (let i = 0; i < count; i++) {
-      // Entries sit at depth 2 in the document: their own lines get 4 more spaces.
-      const entry = JSON.stringify(fileAt(i), null, 2).replaceAll('\n', '\n    ');
-      await push(i === 0 ? entry : `,\n    ${entry}`);
+    for (const s of pieces) {
+      // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+      if (fill + 3 * s.length > buffer.length) {
+        if (fill > 0) await write(buffer.subarray(0, fill));
+        fill = 0;
+        if (3 * s.length > buffer.length) {
+          await write(Buffer.from(s, 'utf8'));
+          continue;
+        }
+      }
+      fill += buffer.write(s, fill, 'utf8');
     }
-    await push(`${after}\n`);
-    await flush();
+    if (fill > 0) await write(buffer.subarray(0, fill));
     await handle.datasync();
   } catch (error) {
     await handle.close().catch(() => undefined);
@@ -71,4 +135,53 @@ export async function writeReceiptFile(file: string, head: Omit<Receipt, 'files'
     throw error;
   }
   return { sha256: `0x${hash.digest('hex')}`, bytes };
+}
+
+/**
+ * Writes JSON.stringify(value, null, 2) plus a newline to `file` atomically (as
+ * writeTextFileAtomic), escaping each {@link LargeString} in `value` slice by slice, so a
+ * document embedding a 36 MB manifest never exists as one string or buffer.
+ * @throws the fs error; the temporary file is removed then.
+ */
+export async function writeJsonFileAtomic(file: string, value: unknown): Promise<{ sha256: string; bytes: number }> {
+  return writeTextFileAtomic(file, (function* () {
+    yield* jsonPieces(value);
+    yield '\n';
+  })());
+}
+
+/**
+ * Writes `head` (a receipt without its files) with `count` file entries from `fileAt(i)`
+ * (called in order, one at a time) to `file`, atomically (temporary file, fdatasync,
+ * rename), and returns the SHA-256 of the bytes written (0x-hex) and their length.
+ *
+ * @throws the fs error (ENOSPC...), or fileAt's; the temporary file is removed then.
+ */
+export async function writeReceiptFile(file: string, head: Omit<Receipt, 'files'>, count: number, fileAt: (index: number) => ReceiptFile): Promise<{ sha256: string; bytes: number }> {
+  return writeTextFileAtomic(file, receiptPieces(head, count, fileAt));
+}
+
+function* receiptPieces(head: Omit<Receipt, 'files'>, count: number, fileAt: (index: number) => ReceiptFile): Generator<string> {
+  const filesMark = placeholder('files');
+  // `files` is the last member: its mark is in the last piece, after the manifest.
+  let last: string | undefined;
+  for (const piece of jsonPieces({ ...head, manifest: new LargeString(head.manifest), files: count === 0 ? [] : [filesMark] })) {
+    if (last !== undefined) yield last;
+    last = piece;
+  }
+  const tail = last as string;
+  if (count > 0) {
+    const quoted = JSON.stringify(filesMark);
+    const at = tail.lastIndexOf(quoted);
+    yield tail.slice(0, at);
+    for (let i = 0; i < count; i++) {
+      // Entries sit at depth 2 in the document: their own lines get 4 more spaces.
+      const entry = JSON.stringify(fileAt(i), null, 2).replaceAll('\n', '\n    ');
+      yield i === 0 ? entry : `,\n    ${entry}`;
+    }
+    yield tail.slice(at + quoted.length);
+  } else {
+    yield tail;
+  }
+  yield '\n';
 }

@@ -130,6 +130,19 @@ describe('Ledger', () => {
       expect([...ledger.iterateFiles(id)]).toEqual([...input.files].reverse());
     });
 
+    it('reads files a page at a time from a leaf index, and numbers files by position when no leaf index is given', () => {
+      const input = makeDataset(0);
+      input.files = makeFiles(10).map(({ leafIndex: _, ...f }) => f);
+      const { id } = ledger.insertDataset(input);
+      expect(ledger.getFileRange(id, 0, 4).map((f) => f.leafIndex)).toEqual([0, 1, 2, 3]);
+      expect(ledger.getFileRange(id, 8, 4)).toEqual([
+        { leafIndex: 8, ...input.files[8] },
+        { leafIndex: 9, ...input.files[9] },
+      ]);
+      expect(ledger.getFileRange(id, 10, 4)).toEqual([]);
+      expect(ledger.getFileRange('missing', 0, 4)).toEqual([]);
+    });
+
     it('stores 100,000 files in one call and reads them all back, as a list and as an iterator', () => {
       const input = makeDataset(0);
       input.files = makeFiles(100_000);
@@ -158,6 +171,25 @@ describe('Ledger', () => {
       const second = ledger.addReceipt({ datasetId: id, path: '/r/2.json', json: '{}', createdAt: 10 });
       expect(second.id).toBeGreaterThan(first.id);
       expect(ledger.latestReceipt(id)).toEqual(second);
+    });
+
+    it("keeps what the receipt states about its anchoring, also for a receipt kept only as a file", () => {
+      const { id } = ledger.insertDataset(makeDataset(1));
+      const anchor = {
+        network: { name: 'Base Sepolia', chainId: '84532', local: false },
+        contract: '0x5FbDB2315678afecb367f032d93F642f64180aa3',
+        txHash: bytes32(),
+        blockNumber: 123,
+        blockTime: 1_790_000_000,
+      };
+      const sha256 = bytes32();
+      const stored = ledger.addReceipt({ datasetId: id, path: '/r/big.json', json: '', sha256, anchor });
+      expect(stored).toMatchObject({ json: '', sha256, anchor });
+      expect(ledger.latestReceipt(id)).toEqual(stored);
+      expect(ledger.addReceipt({ datasetId: id, path: '/r/old.json', json: '{}' }).anchor).toBeNull();
+      expect(() => ledger.addReceipt({ datasetId: id, path: '/r/x.json', json: '{}', anchor: { ...anchor, contract: '0x12' } })).toThrow(
+        expect.objectContaining({ code: 'INVALID_INPUT' }),
+      );
     });
 
     it('refuses a receipt for an unknown dataset with NOT_FOUND (foreign keys are enforced)', () => {

@@ -54,6 +54,26 @@ describe('migrate', () => {
     expect(schemaVersion(db)).toBe(MIGRATIONS.length);
   });
 
+  it('v3 fills in the anchoring of receipts kept as text in the ledger, and leaves those kept as files empty', () => {
+    migrate(db, MIGRATIONS.slice(0, 2));
+    db.prepare(`INSERT INTO datasets (id, title, root, manifest_digest, manifest_header_cid, manifest_payload_cid, public, file_count, total_bytes, status, created_at)
+      VALUES ('d1', 't', ?, ?, 'bafkh', 'bafkp', 0, 1, 1, 'anchored', 1)`).run(`0x${'11'.repeat(32)}`, `0x${'22'.repeat(32)}`);
+    const receipt = {
+      network: { name: 'devnet', chainId: '31337', local: true },
+      contract: '0x5FbDB2315678afecb367f032d93F642f64180aa3',
+      anchor: { txHash: `0x${'ee'.repeat(32)}`, blockNumber: 7, blockHash: `0x${'ff'.repeat(32)}`, blockTime: 1_790_000_000 },
+    };
+    const insert = db.prepare(`INSERT INTO receipts (dataset_id, path, sha256, json, created_at) VALUES ('d1', ?, ?, ?, 1)`);
+    insert.run('/kept-in-ledger.json', `0x${'33'.repeat(32)}`, JSON.stringify(receipt, null, 2));
+    insert.run('/kept-as-file.json', `0x${'44'.repeat(32)}`, '');
+    expect(migrate(db, MIGRATIONS)).toEqual(MIGRATIONS.slice(2).map((m) => m.version));
+    const rows = db.prepare(`SELECT path, network_name, chain_id, network_local, contract, tx_hash, block_number, block_time FROM receipts ORDER BY id`).all();
+    expect(rows).toEqual([
+      { path: '/kept-in-ledger.json', network_name: 'devnet', chain_id: '31337', network_local: 1, contract: receipt.contract, tx_hash: receipt.anchor.txHash, block_number: 7, block_time: 1_790_000_000 },
+      { path: '/kept-as-file.json', network_name: null, chain_id: null, network_local: null, contract: null, tx_hash: null, block_number: null, block_time: null },
+    ]);
+  });
+
   it('applies only the steps after the current version, in order', () => {
     const log: string[] = [];
     const steps: Migration[] = [1, 2, 3].map((version) => ({

@@ -156,4 +156,28 @@ describe('JobJournal', () => {
       await tmp.cleanup();
     }
   });
+
+  it('releases its file records from memory once the manifest is stored, keeping them on disk and the digest for finish', async () => {
+    const tmp = await tempDir();
+    try {
+      const k = await keys();
+      const jobs = path.join(tmp.dir, 'jobs');
+      const journal = await JobJournal.create(jobs, spec, k.recipient);
+      await journal.append([fileRecord(1), fileRecord(2)]);
+      const manifest = { t: 'manifest' as const, manifestDigest: `0x${'cd'.repeat(32)}`, manifestHeaderCid: 'bafkreih', manifestPayloadCid: 'bafkreip', root: `0x${'ef'.repeat(32)}` };
+      await journal.append([manifest]);
+      const digest = inputsDigest([fileRecord(1), fileRecord(2)]);
+      journal.releaseFiles(digest);
+      expect(journal.files.size).toBe(0);
+      expect(journal.manifest).toEqual(manifest);
+      // A later load (a resumed job) reads every record back.
+      const [again] = await JobJournal.loadAll(jobs, k.identity, k.recipient);
+      expect([...(again?.files.values() ?? [])]).toEqual([fileRecord(1), fileRecord(2)]);
+      await journal.finish(manifest.root, 1_790_000_000);
+      const [done] = await JobJournal.loadFinished(jobs, k.identity, 1_790_000_000);
+      expect(done?.inputsDigest).toBe(digest);
+    } finally {
+      await tmp.cleanup();
+    }
+  });
 });

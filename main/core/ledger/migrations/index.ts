@@ -4,8 +4,9 @@
  */
 import { migration001 } from './001-initial.ts';
 import { migration002 } from './002-consent.ts';
+import { migration003 } from './003-receipt-anchor.ts';
 import type { Migration } from './types.ts';
 
 export type { Migration } from './types.ts';
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003];
