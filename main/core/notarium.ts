@@ -255,6 +255,14 @@ async function readDraft(file: string): Promise<Draft> {
   // The draft is outside input: its manifest must be what its digest says.
   if (manifestDigest(draft.manifest) !== draft.manifestDigest) throw new NotariumError('INVALID_INPUT', 'The draft manifest does not match its manifest digest.');
   const manifest = parseManifest(draft.manifest);
+  // What co-authors review and the chain records (title, authors in order, summary) must be
+  // what the manifest says: a receipt that disagrees with its manifest never verifies.
+  const differs: string[] = [];
+  if (draft.title !== manifest.title) differs.push(`title ("${draft.title}" vs the manifest's "${manifest.title}")`);
+  const author = (a: ManifestAuthor): string => `${a.address.toLowerCase()}|${a.name ?? ''}|${a.orcid ?? ''}`;
+  if (draft.authors.map(author).join() !== manifest.authors.map(author).join()) differs.push('authors (names, ORCID iDs or their order)');
+  if (draft.summary.fileCount !== manifest.files.length || draft.summary.totalBytes !== manifest.files.reduce((n, f) => n + f.size, 0)) differs.push('file count or total size');
+  if (differs.length > 0) throw new NotariumError('INVALID_INPUT', `The draft does not match its manifest in: ${differs.join('; ')}. It was edited after it was made: make a new draft with \`notarium draft\`.`);
   if (datasetRoot(manifest.files.map((f) => [f.salt, f.sha256])) !== draft.root) throw new NotariumError('INVALID_INPUT', 'The draft root does not match its manifest.');
   return draft;
 }

@@ -334,10 +334,29 @@ export function judgeReceipt(checked: CheckedReceipt, observed: readonly Observe
     return entry !== undefined && verifyLeafProof(statement.root, [entry.salt, entry.sha256], entry.proof);
   };
 
+  // A name written in another Unicode normalization form (macOS keeps NFD, most other
+  // systems NFC) is still the same file: matched on the NFC form when it is unambiguous
+  // and no observed file has the receipt's exact name.
+  let byNfc: Map<string, number | null> | undefined;
+  const exactNames = new Set(observed.map((o) => o.path));
+  const byName = (name: string): number | undefined => {
+    const exact = byPath.get(name);
+    if (exact !== undefined) return exact;
+    if (byNfc === undefined) {
+      byNfc = new Map();
+      for (const [p, i] of byPath) {
+        const k = p.normalize('NFC');
+        byNfc.set(k, byNfc.has(k) ? null : i);
+      }
+    }
+    const i = byNfc.get(name.normalize('NFC'));
+    return i === null || i === undefined || exactNames.has(paths[i] as string) ? undefined : i;
+  };
+
   const files: FileVerdict[] = [];
   const seen = new Set<string>();
   for (const o of observed) {
-    const index = matchBy === 'path' ? byPath.get(o.path) : byHash.get(o.sha256) ?? byPath.get(o.path);
+    const index = matchBy === 'path' ? byName(o.path) : byHash.get(o.sha256) ?? byName(o.path);
     if (index === undefined) {
       files.push({
         path: o.path,

@@ -74,6 +74,25 @@ describe('co-authored notarization', () => {
     expect(report.authors.map((a) => a.signature.status)).toEqual(['pass', 'pass']);
   });
 
+  it('refuses a draft edited after it was made (title, author order, summary) at sign and at anchor, and sends nothing', async () => {
+    await writeFile(path.join(folder, 'protocol.txt'), 'v-edit');
+    const { draftPath } = await submitter.draft({ inputs: [folder], title: 'Edited later', authors: [{ address: addresses.bob, name: 'Bob' }, { address: addresses.carol }], out: path.join(tmp.dir, 'edit.notarium-draft.json') });
+    const original = JSON.parse(await readFile(draftPath, 'utf8')) as { title: string; authors: unknown[]; summary: { fileCount: number; totalBytes: number } };
+    const edits: Array<[string, object, RegExp]> = [
+      ['title', { title: 'Another title' }, /title \("Another title" vs the manifest's "Edited later"\)/],
+      ['authors', { authors: [...original.authors].reverse() }, /authors \(names, ORCID iDs or their order\)/],
+      ['summary', { summary: { ...original.summary, totalBytes: original.summary.totalBytes + 1 } }, /file count or total size/],
+    ];
+    const txBefore = submitter.datasets().filter((d) => d.status === 'anchored').length;
+    for (const [name, edit, message] of edits) {
+      const edited = path.join(tmp.dir, `edited-${name}.notarium-draft.json`);
+      await writeFile(edited, JSON.stringify({ ...original, ...edit }));
+      await expect(bob.signDraft(edited, { passphrase: TEST_PASSPHRASE }), name).rejects.toThrow(message);
+      await expect(submitter.anchorDraft(edited, [], { passphrase: TEST_PASSPHRASE }), name).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    }
+    expect(submitter.datasets().filter((d) => d.status === 'anchored').length).toBe(txBefore);
+  });
+
   it('rejects a signature file for another draft or by a non-author, and sends nothing', async () => {
     await writeFile(path.join(folder, 'protocol.txt'), 'v1b');
     const a = await submitter.draft({ inputs: [folder], title: 'A', authors: [{ address: addresses.bob }], out: path.join(tmp.dir, 'a.notarium-draft.json') });

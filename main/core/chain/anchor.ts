@@ -25,10 +25,11 @@
 import { Transaction, formatEther, getAddress } from 'ethers';
 import type { JsonRpcApiProvider, Signer, TransactionReceipt, TransactionRequest } from 'ethers';
 import { NotariumError, isNotariumError } from '../../../shared/errors.ts';
+import { ZERO_BYTES32 } from '../../../shared/notary/typed-data.ts';
 import { canAfford, estimateFees, feeFields } from './fees.ts';
 import type { FeeEstimate } from './fees.ts';
 import { assertChainId } from './networks.ts';
-import { NotaryRegistryClient, encodeAnchorCall, registryError, validateAnchorRequest } from './registry.ts';
+import { NotaryRegistryClient, encodeAnchorCall, registryError, titleHash, validateAnchorRequest } from './registry.ts';
 import { isTransientRpcError } from './rpc-faults.ts';
 import type { AnchorRequest, AnchorResult, PendingAnchor, PendingAnchorStore } from './types.ts';
 
@@ -215,7 +216,7 @@ export class AnchorService {
     }
     await this.#beforeSigning(() => this.#checkChain());
 
-    const existing = await this.#beforeSigning(() => this.#existingAnchor(request.root));
+    const existing = await this.#beforeSigning(() => this.#existingAnchor(request.root, request));
     if (existing !== null) {
       options.onProgress?.({ stage: 'already-anchored' });
       return existing;
@@ -279,8 +280,14 @@ export class AnchorService {
     return await this.#track({ ...record }, options);
   }
 
-  /** The root's anchoring when it is already on-chain (by anyone), else null. */
-  async #existingAnchor(root: string): Promise<AnchorResult | null> {
+  /**
+   * The root's anchoring when it is already on-chain (by anyone), else null. With `request`,
+   * that anchoring must state what the request does (manifest digest, title, authors in
+   * order, superseded root): the same root anchored with another statement is refused, as
+   * no receipt of the request could ever verify against it.
+   * @throws NotariumError('ALREADY_ANCHORED') for another statement (details: root, txHash, differs).
+   */
+  async #existingAnchor(root: string, request?: AnchorRequest): Promise<AnchorResult | null> {
     const onChain = await this.#registry.anchorOf(root);
     if (onChain === null) return null;
     let event;
@@ -294,6 +301,22 @@ export class AnchorService {
       throw new NotariumError('ALREADY_ANCHORED', `root ${root} is already anchored (at ${onChain.timestamp}) but its transaction was not found`, {
         details: { root, timestamp: onChain.timestamp, submitter: onChain.submitter },
       });
+    }
+    if (request !== undefined) {
+      const same = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+      const differs = [
+        same(event.manifestDigest, request.manifestDigest) ? null : 'manifest digest',
+        same(event.titleHash, titleHash(request.title)) ? null : 'title',
+        same(event.authors.join(), request.authors.join()) ? null : 'authors (or their order)',
+        same(event.supersedes, request.supersedes ?? ZERO_BYTES32) ? null : 'superseded root',
+      ].filter((d): d is string => d !== null);
+      if (differs.length > 0) {
+        throw new NotariumError(
+          'ALREADY_ANCHORED',
+          `Not anchored: root ${root} was already anchored in transaction ${event.txHash} (block ${event.blockNumber}) with another ${differs.join(', ')}. That first anchoring stands; a receipt of this draft could never verify against it. Nothing was sent.`,
+          { details: { root, txHash: event.txHash, blockNumber: event.blockNumber, differs } },
+        );
+      }
     }
     const [receipt, head] = await Promise.all([this.#provider.getTransactionReceipt(event.txHash), this.#provider.getBlockNumber()]);
     return {

@@ -16,7 +16,12 @@ import { assertSafeRelativePath } from '../../../shared/safe-path.ts';
  * @throws NotariumError('INVALID_INPUT') if `out` is not an empty folder.
  */
 export async function prepareOutputDir(out: string): Promise<string> {
-  await mkdir(out, { recursive: true, mode: 0o700 });
+  await mkdir(out, { recursive: true, mode: 0o700 }).catch((e: unknown) => {
+    const code = (e as NodeJS.ErrnoException).code;
+    // An existing file (EEXIST) or a file on the way (ENOTDIR): a user error, not an internal one.
+    if (code === 'EEXIST' || code === 'ENOTDIR') throw new NotariumError('INVALID_INPUT', `Output ${out} is a file, not a folder; choose a new or empty folder.`, { cause: e });
+    throw e;
+  });
   const real = await realpath(out);
   const st = await lstat(real);
   if (!st.isDirectory()) throw new NotariumError('INVALID_INPUT', `Output ${out} is not a folder.`);

@@ -106,6 +106,23 @@ describe('AnchorService on the devnet', () => {
     expect(store.saves).toBe(0);
   });
 
+  it('refuses a request for a root already anchored with another statement (title, authors, manifest digest), sending nothing', async () => {
+    const other = await fundedWallet(devnet);
+    const request = await newRequest(devnet);
+    await new NotaryRegistryClient(registry, other).anchor(request, other);
+    const signer = await fundedWallet(devnet);
+    const store = new JsonFileAnchorStore(storePath());
+    const anchors = service(devnet, store);
+    await expect(anchors.anchor({ ...request, title: `${request.title} (edited)` }, signer)).rejects.toMatchObject({ code: 'ALREADY_ANCHORED', details: { differs: ['title'] } });
+    await expect(anchors.anchor({ ...request, authors: [...request.authors].reverse(), signatures: [...request.signatures].reverse() }, signer)).rejects.toMatchObject({
+      code: 'ALREADY_ANCHORED',
+      details: { differs: ['authors (or their order)'] },
+    });
+    await expect(anchors.anchor({ ...request, manifestDigest: `0x${'ab'.repeat(32)}` }, signer)).rejects.toThrow(/already anchored in transaction 0x[0-9a-f]{64} .*manifest digest.*Nothing was sent/s);
+    expect(await nonceOf(devnet, signer.address)).toBe(0);
+    expect(store.saves).toBe(0);
+  });
+
   it('fails with SIGNATURE_INVALID before signing or storing anything', async () => {
     const signer = await fundedWallet(devnet);
     const store = new JsonFileAnchorStore(storePath());

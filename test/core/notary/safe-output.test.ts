@@ -56,4 +56,11 @@ describe('restoring files never escapes the output folder', () => {
     await writeFile(path.join(busy, 'mine.txt'), 'x');
     await expect(prepareOutputDir(busy)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });
+
+  it('an output that is a file, or under a file, is refused as a user error (not INTERNAL)', async () => {
+    const file = path.join(tmp.dir, 'a.sum');
+    await writeFile(file, 'x');
+    await expect(prepareOutputDir(file)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/is a file, not a folder/) });
+    await expect(prepareOutputDir(path.join(file, 'inside'))).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+  });
 });
