@@ -165,7 +165,7 @@ export function buildProgram(): Command {
   const retrieve = program
     .command('retrieve')
     .description('fetch a dataset from IPFS, decrypt it, check every hash, restore its files')
-    .argument('<source>', 'receipt file, dataset id or Merkle root')
+    .argument('<source>', 'receipt file, share ticket file, dataset id or Merkle root')
     .requiredOption('-o, --out <dir>', 'output folder (new or empty)');
   addOverrideOptions(addUseRequestOptions(retrieve, true))
     .action(async (source: string, o: Record<string, unknown>, cmd: Command) => {

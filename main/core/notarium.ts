@@ -1520,7 +1520,7 @@ export class Notarium {
             const localHint = receipt.network.local && v.problems.some((x) => x.code === 'TX_NOT_FOUND' || x.code === 'NOT_ANCHORED')
               ? ' This receipt was anchored on a LOCAL devnet: only the data folder that made it holds that chain (run `notarium devnet` there and verify with --rpc).'
               : '';
-            return { check: { status: 'fail', code: p?.code ?? 'CHAIN_FAILED', message: `${v.problems.map((x) => x.message).join(' ')}${localHint}` }, supersededBy: v.supersededBy, unreachable: v.problems.every((x) => x.code === 'RPC_FAILED') };
+            return { check: { status: 'fail', code: p?.code ?? 'CHAIN_FAILED', message: `${v.problems.map((x) => x.message).join('; ')}.${localHint}` }, supersededBy: v.supersededBy, unreachable: v.problems.every((x) => x.code === 'RPC_FAILED') };
           }
           if (v.blockHash !== receipt.anchor.blockHash || v.blockTime !== receipt.anchor.blockTime) {
             return { check: { status: 'fail', code: 'CHAIN_FAILED', message: `The chain has block ${receipt.anchor.blockNumber} with hash ${v.blockHash} at ${v.blockTime}, not the receipt's ${receipt.anchor.blockHash} at ${receipt.anchor.blockTime}.` }, supersededBy: v.supersededBy };

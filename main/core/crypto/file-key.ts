@@ -72,7 +72,7 @@ async function unwrapWith(header: Uint8Array, ids: readonly ParsedIdentity[]): P
     if (fileKey !== null) break;
   }
   if (fileKey === null) {
-    throw new NotariumError('AGE_DECRYPT_FAILED', 'no identity matches any recipient of this age header', { details: { reason: 'no-match' } });
+    throw new NotariumError('AGE_DECRYPT_FAILED', 'This data is not encrypted to your key: no identity of yours matches a recipient of its age header. To read data notarized by someone else, ask them to share it with your age recipient (`notarium share … --recipient age1…`) and retrieve with the ticket they send.', { details: { reason: 'no-match' } });
   }
   if (!verifyHeaderMac(fileKey, parsed)) {
     throw new NotariumError('AGE_DECRYPT_FAILED', 'age header MAC mismatch: the header was altered', { details: { reason: 'hmac' } });
