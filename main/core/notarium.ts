@@ -1551,20 +1551,28 @@ export class Notarium {
   // ---- retrieve --------------------------------------------------------------------
 
   /**
-   * Restores a dataset from a receipt file, a dataset id or a root into `out`.
-   * @throws NotariumError('NOT_FOUND'), ('WRONG_PASSPHRASE'), ('AGE_DECRYPT_FAILED'),
+   * Restores a dataset from a receipt file, a share ticket file, a dataset id or a root
+   * into `out`. A receipt is read only up to its head (root, manifest digest and CIDs: see
+   * readReceiptLocation), never whole; files are restored several at a time (restoreFiles).
+   * @throws NotariumError('NOT_FOUND'), ('RECEIPT_INVALID') for a file that is neither a
+   *   full receipt nor a share ticket, ('WRONG_PASSPHRASE'), ('AGE_DECRYPT_FAILED'),
    *   ('UNSAFE_PATH'), ('HASH_MISMATCH'), ('INVALID_INPUT') for a non-empty `out`.
    */
   async retrieve(input: RetrieveRequest, call: NotarizeCallOptions): Promise<RetrieveResult> {
     const req = parseRequest(retrieveRequestSchema, input);
     let loc: ManifestLocation;
     let expectedRoot: string | undefined;
-    const asFile = await readFile(path.resolve(req.source), 'utf8').then((t) => t, () => null);
-    if (asFile !== null && asFile.includes(`"${SHARE_TICKET_FORMAT}"`)) return this.#retrieveShared(asFile, req.out, call);
-    if (asFile !== null) {
-      const receipt = parseReceipt(asFile);
-      loc = { manifestHeaderCid: receipt.storage.manifestHeaderCid, manifestPayloadCid: receipt.storage.manifestPayloadCid, manifestDigest: receipt.manifestDigest };
-      expectedRoot = receipt.root;
+    const sourceFile = path.resolve(req.source);
+    const asFile = await stat(sourceFile).catch(() => null);
+    if (asFile?.isFile() === true) {
+      // A share ticket is a few hundred bytes; a receipt can be hundreds of MB, so only a
+      // small file is read whole, and a receipt only as far as its head (issue 7).
+      const small = asFile.size <= 1024 * 1024 ? await readFile(sourceFile, 'utf8') : null;
+      if (small?.includes(`"${SHARE_TICKET_FORMAT}"`) === true) return this.#retrieveShared(small, req.out, call);
+      const { readReceiptLocation } = await import('./notary/receipt-head.ts');
+      const head = await readReceiptLocation(sourceFile);
+      loc = { manifestHeaderCid: head.manifestHeaderCid, manifestPayloadCid: head.manifestPayloadCid, manifestDigest: head.manifestDigest };
+      expectedRoot = head.root;
     } else {
       const ds = this.#ledgerDb().getDataset(req.source);
       if (ds === undefined) throw new NotariumError('NOT_FOUND', `No receipt file, dataset id or root ${req.source} found.`);

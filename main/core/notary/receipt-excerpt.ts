@@ -176,7 +176,12 @@ function checkKind(header: ReadonlyMap<string, unknown>): NotariumError | undefi
   return undefined;
 }
 
-function readError(error: unknown, file: string, problem: NotariumError | undefined): NotariumError {
+/**
+ * The error to report for a failed read of the receipt `file`: `problem` when the receipt's
+ * content was found wrong, a NotariumError as thrown, else by errno: NOT_FOUND (ENOENT),
+ * INVALID_INPUT (EISDIR: a folder), RECEIPT_INVALID (any other read error).
+ */
+export function readError(error: unknown, file: string, problem: NotariumError | undefined): NotariumError {
   if (problem !== undefined) return problem;
   if (error instanceof NotariumError) return error;
   const code = (error as NodeJS.ErrnoException).code;

@@ -7,6 +7,7 @@ import { rm } from 'node:fs/promises';
 import { NotariumError } from '../../../shared/errors.ts';
 import { manifestDigest as digestOf, parseManifest, type Manifest } from '../../../shared/notary/manifest.ts';
 import { createOutputFile, prepareOutputDir } from './safe-output.ts';
+import { mapWeighted } from './map-limit.ts';
 import { ProgressMeter, type Progress } from './progress.ts';
 import type { CipherPort, StoragePort } from './ports.ts';
 
@@ -69,12 +70,29 @@ export interface RetrieveResult {
   root?: string;
 }
 
+/** Files restored at once: a small file is mostly waiting (block reads, file creation, rename), so several overlap. */
+const RESTORES_IN_FLIGHT = 16;
 /**
- * Restores every file of `manifest` under `out` (new or empty folder). Each file is
- * written under a temporary name and renamed into place only after its SHA-256 matched;
- * on any failure every file written so far is removed.
- * @throws NotariumError('UNSAFE_PATH') for a path that could escape `out`,
- *   ('HASH_MISMATCH') for content that does not match, ('AGE_DECRYPT_FAILED').
+ * Budget of the files in flight, in bytes of plaintext: a file weighs its size (at least
+ * 64 KiB, at most this budget), so files of 16 MiB and more stream at most two at a time
+ * and a few large files never multiply the decryption buffers by RESTORES_IN_FLIGHT.
+ */
+const RESTORE_BUDGET_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Restores every file of `manifest` under `out` (new or empty folder), up to 16 files at a
+ * time (fewer when they are large: see RESTORE_BUDGET_BYTES), each streamed (IPFS read, age
+ * decryption, write) and never held whole. Each file is written under a temporary name and
+ * renamed into place only after its SHA-256 and size matched; two paths that may name the
+ * same file on a case- or normalization-insensitive disk are renamed one after the other,
+ * so the second is refused rather than replacing the first. On any failure the files still
+ * in flight are stopped, every file written so far is removed (folders stay), and the first
+ * error is thrown. Progress counts plaintext bytes as they are written and files as they
+ * are renamed into place.
+ * @throws NotariumError('UNSAFE_PATH') for a path that could escape `out` or names a file
+ *   already written, ('HASH_MISMATCH') for content that does not match,
+ *   ('AGE_DECRYPT_FAILED'), ('INVALID_INPUT') when `out` is not an empty folder or an
+ *   age header is larger than 1 MiB.
  */
 export async function restoreFiles(
   manifest: Manifest,
@@ -90,34 +108,77 @@ export async function restoreFiles(
   const total = manifest.files.reduce((s, f) => s + f.size, 0);
   const meter = new ProgressMeter('retrieving', manifest.files.length, total, onProgress);
   const written: string[] = [];
+  // Aborted at the first failure: files in flight stop reading and writing.
+  const stop = new AbortController();
+  let failure: { error: unknown } | undefined;
+  const renames = new RenameQueue();
   try {
-    for (const [i, f] of manifest.files.entries()) {
-      const target = await createOutputFile(root, f.path);
+    await mapWeighted(manifest.files, { limit: RESTORES_IN_FLIGHT, budget: RESTORE_BUDGET_BYTES, weight: (f) => Math.max(f.size, 64 * 1024) }, async (f, i) => {
       try {
-        const header = headers?.[i] ?? (await collect(storage.cat(f.headerCid), MAX_HEADER_BYTES, `The age header of ${f.path}`));
-        const hash = createHash('sha256');
-        let size = 0;
-        for await (const chunk of cipher.decrypt(header, storage.cat(f.payloadCid), identities)) {
-          hash.update(chunk);
-          size += chunk.length;
-          meter.bytes(chunk.length);
-          await target.handle.write(chunk);
+        if (stop.signal.aborted) return;
+        const target = await createOutputFile(root, f.path);
+        try {
+          const header = headers?.[i] ?? (await storage.readSmall(f.headerCid, MAX_HEADER_BYTES));
+          const hash = createHash('sha256');
+          let size = 0;
+          for await (const chunk of cipher.decrypt(header, storage.cat(f.payloadCid, stop.signal), identities)) {
+            stop.signal.throwIfAborted();
+            hash.update(chunk);
+            size += chunk.length;
+            meter.bytes(chunk.length);
+            await target.handle.write(chunk);
+          }
+          const sha = `0x${hash.digest('hex')}`;
+          if (sha !== f.sha256 || size !== f.size) {
+            throw new NotariumError('HASH_MISMATCH', `${f.path}: decrypted content does not match the manifest (SHA-256 ${sha}, ${size} bytes).`);
+          }
+          stop.signal.throwIfAborted();
+          await renames.run(f.path, () => target.commit());
+          written.push(target.finalPath);
+          meter.fileDone();
+        } catch (e) {
+          await target.abort();
+          throw e;
         }
-        const sha = `0x${hash.digest('hex')}`;
-        if (sha !== f.sha256 || size !== f.size) {
-          throw new NotariumError('HASH_MISMATCH', `${f.path}: decrypted content does not match the manifest (SHA-256 ${sha}, ${size} bytes).`);
+      } catch (error) {
+        // The first failure is the one reported; the others follow from stopping.
+        if (failure === undefined) {
+          failure = { error };
+          stop.abort();
         }
-        await target.commit();
-        written.push(target.finalPath);
-        meter.fileDone();
-      } catch (e) {
-        await target.abort();
-        throw e;
+        // mapWeighted then starts no other file and settles once those in flight have.
+        throw error;
       }
-    }
-  } catch (e) {
+    });
+  } catch (error) {
+    // Always one of ours, unless mapWeighted itself failed.
+    failure ??= { error };
+  }
+  if (failure !== undefined) {
     await Promise.all(written.map((p) => rm(p, { force: true })));
-    throw e;
+    throw failure.error;
   }
   return { out: root, fileCount: manifest.files.length, totalBytes: total };
+}
+
+/**
+ * Renames into place one at a time per file name as a case- and normalization-insensitive
+ * disk sees it (NFC, lower case), so that of two paths naming the same file the second
+ * sees the first (createOutputFile's commit refuses a target that exists) instead of
+ * both checking before either renames. Other names rename in parallel.
+ */
+class RenameQueue {
+  readonly #tails = new Map<string, Promise<void>>();
+
+  async run(relPath: string, rename: () => Promise<void>): Promise<void> {
+    const key = relPath.normalize('NFC').toLowerCase();
+    const mine = (this.#tails.get(key) ?? Promise.resolve()).then(rename);
+    const tail = mine.catch(() => undefined);
+    this.#tails.set(key, tail);
+    try {
+      await mine;
+    } finally {
+      if (this.#tails.get(key) === tail) this.#tails.delete(key);
+    }
+  }
 }
