@@ -1520,7 +1520,12 @@ export class Notarium {
             const localHint = receipt.network.local && v.problems.some((x) => x.code === 'TX_NOT_FOUND' || x.code === 'NOT_ANCHORED')
               ? ' This receipt was anchored on a LOCAL devnet: only the data folder that made it holds that chain (run `notarium devnet` there and verify with --rpc).'
               : '';
-            return { check: { status: 'fail', code: p?.code ?? 'CHAIN_FAILED', message: `${v.problems.map((x) => x.message).join('; ')}.${localHint}` }, supersededBy: v.supersededBy, unreachable: v.problems.every((x) => x.code === 'RPC_FAILED') };
+            // A LOCAL devnet's anchor simply is not on any other chain: checked elsewhere (an IP
+            // office's machine) that is "cannot be checked here", not evidence of tampering.
+            const elsewhere = localHint !== '' && v.problems.every((x) => x.code === 'TX_NOT_FOUND' || x.code === 'NOT_ANCHORED' || x.code === 'EVENT_NOT_FOUND');
+            const message = `${v.problems.map((x) => x.message).join('; ')}.${localHint}`;
+            if (elsewhere) return { check: { status: 'skipped', message }, supersededBy: v.supersededBy, unreachable: true };
+            return { check: { status: 'fail', code: p?.code ?? 'CHAIN_FAILED', message }, supersededBy: v.supersededBy, unreachable: v.problems.every((x) => x.code === 'RPC_FAILED') };
           }
           if (v.blockHash !== receipt.anchor.blockHash || v.blockTime !== receipt.anchor.blockTime) {
             return { check: { status: 'fail', code: 'CHAIN_FAILED', message: `The chain has block ${receipt.anchor.blockNumber} with hash ${v.blockHash} at ${v.blockTime}, not the receipt's ${receipt.anchor.blockHash} at ${receipt.anchor.blockTime}.` }, supersededBy: v.supersededBy };

@@ -138,6 +138,8 @@ export type AuthorVerdictInfo = z.infer<typeof authorVerdictSchema>;
 
 export const verifyReportSchema = z.object({
   ok: z.boolean(),
+  /** Not ok only because the chain could not be checked (unreachable, or a LOCAL devnet's receipt elsewhere): "NOT CHECKED". */
+  incomplete: z.boolean().optional(),
   offline: z.boolean(),
   summary: z.string(),
   receipt: z.object({

@@ -140,6 +140,13 @@ describe('Verify screen', () => {
     expect(screen.getByText(/1 changed/)).toBeTruthy();
   });
 
+  it('incomplete verdict: NOT CHECKED when nothing failed but the chain could not be checked', async () => {
+    fake.answer('verify', { ok: true, value: { ...report(false), incomplete: true, summary: 'Could not check the chain (LOCAL devnet).' } });
+    await start();
+    expect(await screen.findByText('NOT CHECKED')).toBeTruthy();
+    expect(screen.queryByText('NOT VERIFIED')).toBeNull();
+  });
+
   it('error: an invalid receipt is explained', async () => {
     fake.answer('verify', { ok: false, error: { code: 'RECEIPT_INVALID', message: 'bad json' } });
     await start();

@@ -35,7 +35,7 @@ export function verifyReportHtml(r: VerifyReportInfo, generatedAt: number): stri
 <style>${STYLE}</style></head><body>
 <h1>Verification report</h1>
 <p class="muted">Dataset “${escapeHtml(r.receipt.title)}” · receipt SHA-256 <code>${escapeHtml(r.receipt.sha256)}</code></p>
-<p class="verdict ${r.ok ? 'ok' : 'bad'}">${r.ok ? 'VERIFIED' : 'NOT VERIFIED'}: ${escapeHtml(r.summary)}</p>
+<p class="verdict ${r.ok ? 'ok' : 'bad'}">${r.ok ? 'VERIFIED' : r.incomplete ? 'NOT CHECKED' : 'NOT VERIFIED'}: ${escapeHtml(r.summary)}</p>
 <h2>Findings</h2>
 <table><thead><tr><th>Question</th><th>Result</th><th>In plain words</th></tr></thead><tbody>
 ${v.map((x) => `<tr><td>${escapeHtml(x.title)}</td><td class="${x.status}">${MARK[x.status]}</td><td>${escapeHtml(x.plain)}</td></tr>`).join('\n')}

@@ -69,7 +69,8 @@ function ReportView({ report }: { report: VerifyReportInfo }) {
   };
   return (
     <Stack>
-      <Alert color={report.ok ? 'teal' : 'red'} title={report.ok ? 'VERIFIED' : 'NOT VERIFIED'} role="status" aria-label="verdict">
+      {/* incomplete: nothing failed, but the chain could not be checked (unreachable, or a LOCAL devnet's receipt on another machine). */}
+      <Alert color={report.ok ? 'teal' : report.incomplete ? 'yellow' : 'red'} title={report.ok ? 'VERIFIED' : report.incomplete ? 'NOT CHECKED' : 'NOT VERIFIED'} role="status" aria-label="verdict">
         <Text size="md">{report.summary}</Text>
         <Text size="xs" c="dimmed" mt={4}>
           Receipt SHA-256 {report.receipt.sha256}

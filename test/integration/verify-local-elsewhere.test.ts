@@ -1,0 +1,42 @@
+/**
+ * A receipt anchored on a LOCAL devnet, verified on another machine (another data folder,
+ * so another devnet): the anchor cannot be found there. That is "not checked here"
+ * (incomplete, exit 3 in the CLI), not a failed verification; tampered files still fail.
+ */
+import { describe, expect, it } from 'vitest';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Notarium } from '../../main/core/notarium.ts';
+import { tempDir, TEST_PASSPHRASE, TEST_SCRYPT_N } from '../helpers/tmp.ts';
+
+describe('a local-devnet receipt verified on another machine', () => {
+  it('reports the chain as not checkable there (not a failure); changed content still fails', async () => {
+    const tmp = await tempDir();
+    const lab = await Notarium.open({ dataDir: path.join(tmp.dir, 'lab'), scryptN: TEST_SCRYPT_N });
+    const office = await Notarium.open({ dataDir: path.join(tmp.dir, 'ip-office'), scryptN: TEST_SCRYPT_N });
+    try {
+      await lab.init(TEST_PASSPHRASE);
+      const folder = path.join(tmp.dir, 'study');
+      await mkdir(folder);
+      await writeFile(path.join(folder, 'cohort.csv'), 'subject,age\nS1,42\n');
+      const r = await lab.notarize({ inputs: [folder], title: 'Local only' }, { passphrase: TEST_PASSPHRASE });
+
+      const there = await office.verify({ receipt: r.receiptPath, inputs: [folder] });
+      expect(there.ok).toBe(false);
+      expect(there.incomplete).toBe(true);
+      expect(there.checks.chain.status).toBe('skipped');
+      expect(there.checks.chain.message).toMatch(/LOCAL devnet: only the data folder that made it holds that chain/);
+      expect(there.summary).toMatch(/^Could not check the chain/);
+      // At home the same receipt verifies with the chain.
+      expect((await lab.verify({ receipt: r.receiptPath, inputs: [folder] })).ok).toBe(true);
+
+      await writeFile(path.join(folder, 'cohort.csv'), 'subject,age\nS1,43\n');
+      const changed = await office.verify({ receipt: r.receiptPath, inputs: [folder] });
+      expect(changed.ok).toBe(false);
+      expect(changed.summary).toMatch(/^Verification failed: 1 file\(s\) do not match/);
+    } finally {
+      await Promise.all([lab.close(), office.close()]);
+      await tmp.cleanup();
+    }
+  }, 180_000);
+});
