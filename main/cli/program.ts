@@ -211,7 +211,7 @@ export function buildProgram(): Command {
   program
     .command('rekey')
     .description('revoke future access: re-encrypt a dataset under new keys for the given recipients (and you) and notarize it as a new version superseding the old; see docs/SHARING.md')
-    .argument('<dataset>', 'dataset id or Merkle root')
+    .argument('<dataset>', 'receipt file, dataset id or Merkle root')
     .option('-r, --recipient <age1…>', 'a recipient who keeps access (repeatable); everyone else loses access to the new version', collect, [])
     .option('-o, --receipt-out <file>', 'where to write the new receipt')
     .option('--draft-out <file>', 'with co-authors: where to write the draft they sign')

@@ -736,7 +736,7 @@ export class Notarium {
     const { parseRecipient } = await import('./crypto/index.ts');
     for (const r of recipients) parseRecipient(r);
     const ledger = this.#ledgerDb();
-    const ds = ledger.getDataset(input.dataset);
+    const ds = ledger.getDataset((await this.#rootOfReceiptFile(input.dataset)) ?? input.dataset);
     if (ds === undefined) throw new NotariumError('NOT_FOUND', `No dataset ${input.dataset} in this ledger (see \`notarium datasets\`).`);
     const receiptRecord = ledger.latestReceipt(ds.id);
     if (receiptRecord === undefined) throw new NotariumError('NOT_FOUND', `Dataset ${input.dataset} is not anchored yet: nothing to supersede.`);
@@ -1553,6 +1553,18 @@ export class Notarium {
     return ctx;
   }
 
+  /**
+   * The root stated by the receipt file at `source` (read only up to its head), or undefined
+   * when `source` is not a file (a root or dataset id).
+   * @throws NotariumError('RECEIPT_INVALID') for a file that is not a receipt.
+   */
+  async #rootOfReceiptFile(source: string): Promise<string | undefined> {
+    const file = path.resolve(source);
+    if ((await stat(file).catch(() => null))?.isFile() !== true) return undefined;
+    const { readReceiptLocation } = await import('./notary/receipt-head.ts');
+    return (await readReceiptLocation(file)).root;
+  }
+
   // ---- retrieve --------------------------------------------------------------------
 
   /**
@@ -1627,8 +1639,7 @@ export class Notarium {
     const { parseRecipient, AgeCipherPool, RewrapPool } = await import('./crypto/index.ts');
     parseRecipient(req.recipient);
     let root = req.dataset;
-    const asFile = await readFile(path.resolve(req.dataset), 'utf8').then((t) => t, () => null);
-    if (asFile !== null) root = parseReceipt(asFile).root;
+    root = await this.#rootOfReceiptFile(req.dataset) ?? root;
     const ds = this.#ledgerDb().getDataset(root);
     if (ds === undefined) throw new NotariumError('NOT_FOUND', `No dataset ${req.dataset} in this ledger: only datasets notarized here can be shared from here.`);
     // Sharing patient-derived data always runs the consent check (fail closed): a dataset

@@ -33,7 +33,8 @@ describe('rekey', () => {
     const other = await Notarium.open({ dataDir: path.join(tmp.dir, 'steward'), scryptN: TEST_SCRYPT_N });
     const { recipient } = await other.init(TEST_PASSPHRASE);
     await other.close();
-    const r = await n.rekey({ dataset: first.root, recipients: [recipient], receiptOut: path.join(tmp.dir, 'v2.json') }, { passphrase: TEST_PASSPHRASE });
+    // The dataset named by its receipt file (as share and retrieve accept it), not only its root.
+    const r = await n.rekey({ dataset: first.receiptPath, recipients: [recipient], receiptOut: path.join(tmp.dir, 'v2.json') }, { passphrase: TEST_PASSPHRASE });
     expect(r.kind).toBe('anchored');
     if (r.kind !== 'anchored') return;
     const v1 = parseReceipt(await readFile(first.receiptPath, 'utf8'));
