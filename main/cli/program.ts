@@ -258,8 +258,9 @@ export function buildProgram(): Command {
             ? 'No datasets yet.'
             : list
                 .map((d) => [
-                  `${d.title}  [${d.status}]  ${new Date(d.createdAt * 1000).toISOString().slice(0, 10)}  ${d.fileCount} files, ${formatBytes(d.totalBytes)}`,
+                  `${d.title}  [${d.status}${d.supersededBy === null ? '' : ', superseded'}]  ${new Date(d.createdAt * 1000).toISOString().slice(0, 10)}  ${d.fileCount} files, ${formatBytes(d.totalBytes)}`,
                   `  id ${d.id}  root ${d.root}`,
+                  ...(d.supersededBy === null ? [] : [`  superseded by the newer version ${d.supersededBy}`]),
                   ...(d.receiptPath === null ? [] : [`  receipt ${d.receiptPath}`]),
                 ].join('\n'))
                 .join('\n'),

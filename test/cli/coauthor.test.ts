@@ -54,4 +54,19 @@ describe('notarium draft / sign / anchor', () => {
     expect(v.status).toBe(0);
     expect(v.stdout).toMatch(/author Bob .*ORCID 0000-0002-1825-0097/);
   });
+
+  it('rekey takes the receipt file; `datasets` then marks the old version superseded', async () => {
+    const bob = path.join(tmp.dir, 'bob');
+    await mkdir(path.join(tmp.dir, 'solo'));
+    await writeFile(path.join(tmp.dir, 'solo', 'y.csv'), 'c\n3\n');
+    const first = run(bob, ['--json', 'notarize', path.join(tmp.dir, 'solo'), '-t', 'Solo']);
+    expect(first.status).toBe(0);
+    const { receiptPath, root } = JSON.parse(first.stdout) as { receiptPath: string; root: string };
+    const r = run(bob, ['--json', 'rekey', receiptPath]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const listed = run(bob, ['datasets']).stdout;
+    expect(listed).toMatch(/Solo {2}\[anchored, superseded\]/);
+    expect(listed).toMatch(new RegExp(`root ${root}\n {2}superseded by the newer version 0x[0-9a-f]{64}`));
+  });
 });
