@@ -33,6 +33,8 @@ describe('a local-devnet receipt verified on another machine', () => {
       await writeFile(path.join(folder, 'cohort.csv'), 'subject,age\nS1,43\n');
       const changed = await office.verify({ receipt: r.receiptPath, inputs: [folder] });
       expect(changed.ok).toBe(false);
+      // A failed file is a failed verification (NOT VERIFIED, exit 1), chain or no chain.
+      expect(changed.incomplete).toBe(false);
       expect(changed.summary).toMatch(/^Verification failed: 1 file\(s\) do not match/);
     } finally {
       await Promise.all([lab.close(), office.close()]);

@@ -351,6 +351,9 @@ export async function verifyFiles(opts: VerifyOptions): Promise<VerifyReport> {
   const unverifiedAuthors = authors.filter((a) => a.signature.status !== 'pass');
   const matched = offline.files.filter((f) => f.status === 'pass').length;
   const ok = !anyFail && unverifiedAuthors.length === 0 && chain.check.status !== 'fail' && matched > 0 && (opts.offline || chain.check.status === 'pass');
+  // Only the chain is missing from a positive verdict: "not checked". A failed file or
+  // signature is a failed verification whether or not the chain could be reached.
+  const incomplete = !ok && chain.unreachable === true && !anyFail && unverifiedAuthors.length === 0 && matched > 0;
 
   const when = new Date(receipt.anchor.blockTime * 1000).toISOString();
   const names = receipt.authors.map((a) => a.name ?? a.address).join(', ');
@@ -359,7 +362,7 @@ export async function verifyFiles(opts: VerifyOptions): Promise<VerifyReport> {
     summary = `${matched} file(s) match the dataset "${receipt.title}", which existed no later than ${when} (block ${receipt.anchor.blockNumber} on ${receipt.network.name}) and was signed by ${names}.${receipt.network.local ? ' This anchor is on a LOCAL devnet and proves nothing to third parties.' : ''}${chain.supersededBy === null ? '' : ` A newer version exists (root ${chain.supersededBy}).`}`;
   } else if (ok) {
     summary = `${matched} file(s) match the receipt and its signatures; the chain was NOT checked (offline), so the time ${when} is unproven.`;
-  } else if (chain.unreachable === true && !anyFail && unverifiedAuthors.length === 0 && matched > 0) {
+  } else if (incomplete) {
     summary = `Could not check the chain (${chain.check.message}). The ${matched} file(s), the Merkle proofs and the signatures match the receipt; run again when the chain is reachable, or use --offline.`;
   } else {
     const failedFiles = offline.files.filter((f) => f.status === 'fail' || f.status === 'missing').length;
@@ -379,7 +382,7 @@ export async function verifyFiles(opts: VerifyOptions): Promise<VerifyReport> {
 
   return {
     ok,
-    incomplete: !ok && chain.unreachable === true,
+    incomplete,
     offline: opts.offline,
     summary,
     receipt: {
