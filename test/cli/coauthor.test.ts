@@ -62,7 +62,7 @@ describe('notarium draft / sign / anchor', () => {
     const first = run(bob, ['--json', 'notarize', path.join(tmp.dir, 'solo'), '-t', 'Solo']);
     expect(first.status).toBe(0);
     const { receiptPath, root } = JSON.parse(first.stdout) as { receiptPath: string; root: string };
-    const r = run(bob, ['--json', 'rekey', receiptPath]);
+    const r = run(bob, ['--json', 'rekey', receiptPath, '-o', path.join(tmp.dir, 'solo-v2.notarium-receipt.json')]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const listed = run(bob, ['datasets']).stdout;
