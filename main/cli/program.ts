@@ -202,7 +202,7 @@ export function buildProgram(): Command {
         const passphrase = await readPassphrase('Passphrase: ');
         const r = await n.share(req, { passphrase });
         printResult(g.json === true, r, () =>
-          `Shared ${r.ticket.summary.fileCount} files of "${r.ticket.title}" with ${r.ticket.recipient} in ${r.seconds.toFixed(2)} s (no payload re-encrypted).\nSend them the ticket: ${r.ticketPath}\nThey run: notarium retrieve ${path.basename(r.ticketPath)} --out <dir>  (the blocks must reach their node: CAR or network).\nRevocation is impossible for data already fetched: see docs/SHARING.md.`,
+          `Shared ${r.ticket.summary.fileCount} file${r.ticket.summary.fileCount === 1 ? '' : 's'} of "${r.ticket.title}" with ${r.ticket.recipient} in ${r.seconds.toFixed(2)} s (no payload re-encrypted).\nSend them the ticket: ${r.ticketPath}\nThey run: notarium retrieve ${path.basename(r.ticketPath)} --out <dir>  (the blocks must reach their node: CAR or network).\nRevocation is impossible for data already fetched: see docs/SHARING.md.`,
         );
         return undefined;
       });
@@ -258,7 +258,7 @@ export function buildProgram(): Command {
             ? 'No datasets yet.'
             : list
                 .map((d) => [
-                  `${d.title}  [${d.status}${d.supersededBy === null ? '' : ', superseded'}]  ${new Date(d.createdAt * 1000).toISOString().slice(0, 10)}  ${d.fileCount} files, ${formatBytes(d.totalBytes)}`,
+                  `${d.title}  [${d.status}${d.supersededBy === null ? '' : ', superseded'}]  ${new Date(d.createdAt * 1000).toISOString().slice(0, 10)}  ${d.fileCount} file${d.fileCount === 1 ? '' : 's'}, ${formatBytes(d.totalBytes)}`,
                   `  id ${d.id}  root ${d.root}`,
                   ...(d.supersededBy === null ? [] : [`  superseded by the newer version ${d.supersededBy}`]),
                   ...(d.receiptPath === null ? [] : [`  receipt ${d.receiptPath}`]),

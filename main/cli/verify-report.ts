@@ -16,7 +16,7 @@ function fileLines(report: VerifyReport): string[] {
   const problems = report.files.filter((f) => f.status !== 'pass');
   const passed = report.files.length - problems.length;
   return [
-    `${passed} of ${report.files.length} files OK.`,
+    `${passed} of ${report.files.length} file${report.files.length === 1 ? '' : 's'} OK.`,
     ...problems.slice(0, MAX_PROBLEMS_LISTED).map(line),
     ...(problems.length > MAX_PROBLEMS_LISTED ? [`… and ${problems.length - MAX_PROBLEMS_LISTED} more problems (use --json for all).`] : []),
   ];

@@ -260,8 +260,12 @@ async function readDraft(file: string): Promise<Draft> {
   const differs: string[] = [];
   if (draft.title !== manifest.title) differs.push(`title ("${draft.title}" vs the manifest's "${manifest.title}")`);
   const author = (a: ManifestAuthor): string => `${a.address.toLowerCase()}|${a.name ?? ''}|${a.orcid ?? ''}`;
-  if (draft.authors.map(author).join() !== manifest.authors.map(author).join()) differs.push('authors (names, ORCID iDs or their order)');
-  if (draft.summary.fileCount !== manifest.files.length || draft.summary.totalBytes !== manifest.files.reduce((n, f) => n + f.size, 0)) differs.push('file count or total size');
+  const who = (list: readonly ManifestAuthor[]): string => list.map((a) => a.name ?? a.address).join(', ');
+  if (draft.authors.map(author).join() !== manifest.authors.map(author).join()) differs.push(`authors (names, ORCID iDs or their order: ${who(draft.authors)} vs the manifest's ${who(manifest.authors)})`);
+  const manifestBytes = manifest.files.reduce((n, f) => n + f.size, 0);
+  if (draft.summary.fileCount !== manifest.files.length || draft.summary.totalBytes !== manifestBytes) {
+    differs.push(`file count or total size (${draft.summary.fileCount} files, ${draft.summary.totalBytes} bytes vs the manifest's ${manifest.files.length} files, ${manifestBytes} bytes)`);
+  }
   if (differs.length > 0) throw new NotariumError('INVALID_INPUT', `The draft does not match its manifest in: ${differs.join('; ')}. It was edited after it was made: make a new draft with \`notarium draft\`.`);
   if (datasetRoot(manifest.files.map((f) => [f.salt, f.sha256])) !== draft.root) throw new NotariumError('INVALID_INPUT', 'The draft root does not match its manifest.');
   return draft;

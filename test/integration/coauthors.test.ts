@@ -80,8 +80,8 @@ describe('co-authored notarization', () => {
     const original = JSON.parse(await readFile(draftPath, 'utf8')) as { title: string; authors: unknown[]; summary: { fileCount: number; totalBytes: number } };
     const edits: Array<[string, object, RegExp]> = [
       ['title', { title: 'Another title' }, /title \("Another title" vs the manifest's "Edited later"\)/],
-      ['authors', { authors: [...original.authors].reverse() }, /authors \(names, ORCID iDs or their order\)/],
-      ['summary', { summary: { ...original.summary, totalBytes: original.summary.totalBytes + 1 } }, /file count or total size/],
+      ['authors', { authors: [...original.authors].reverse() }, /authors \(names, ORCID iDs or their order: 0x[0-9a-fA-F]{40}, Bob vs the manifest's Bob, 0x[0-9a-fA-F]{40}\)/],
+      ['summary', { summary: { ...original.summary, totalBytes: original.summary.totalBytes + 1 } }, new RegExp(`file count or total size \\(${original.summary.fileCount} files, ${original.summary.totalBytes + 1} bytes vs the manifest's ${original.summary.fileCount} files, ${original.summary.totalBytes} bytes\\)`)],
     ];
     const txBefore = submitter.datasets().filter((d) => d.status === 'anchored').length;
     for (const [name, edit, message] of edits) {
