@@ -285,26 +285,33 @@ function report(caseName: string, devnet: string, ds: { files: number; bytes: nu
   const mbPerSec = ds.bytes / 1e6 / ours.seconds;
   const ageSeconds = age === null ? null : age.seconds;
   const ageMbPerSec = ageSeconds === null ? null : ds.bytes / 1e6 / ageSeconds;
-  const r3 = (x: number): number => Number(x.toFixed(3));
-  const row = {
+  printBenchRow({
     bench: 'notarize',
     case: caseName,
     devnet,
     files: ds.files,
     bytes: ds.bytes,
-    seconds: r3(ours.seconds),
-    cpuSeconds: r3(ours.cpuSeconds),
-    mbPerSec: r3(mbPerSec),
-    ageSeconds: ageSeconds === null ? null : r3(ageSeconds),
-    ageMbPerSec: ageMbPerSec === null ? null : r3(ageMbPerSec),
-    ratio: ageMbPerSec === null ? null : r3(mbPerSec / ageMbPerSec),
+    seconds: ours.seconds,
+    cpuSeconds: ours.cpuSeconds,
+    mbPerSec,
+    ageSeconds,
+    ageMbPerSec,
+    ratio: ageMbPerSec === null ? null : mbPerSec / ageMbPerSec,
     // age's output made durable too (sync -f after it): the like-for-like comparison.
-    ageSyncSeconds: age === null ? null : r3(age.syncSeconds),
-    ratioDurable: age === null || ageSeconds === null ? null : r3((ageSeconds + age.syncSeconds) / ours.seconds),
-    peakRssMiB: r3(ours.maxRssKiB / 1024),
-    loadAvg1: r3(os.loadavg()[0] ?? 0),
-  };
-  process.stdout.write(`${JSON.stringify(row)}\n`);
+    ageSyncSeconds: age === null ? null : age.syncSeconds,
+    ratioDurable: age === null ? null : (age.seconds + age.syncSeconds) / ours.seconds,
+    peakRssMiB: ours.maxRssKiB / 1024,
+  });
+}
+
+/**
+ * Prints `row` as one JSON line on stdout, numbers rounded to 3 decimals, with the machine's
+ * 1-minute load average (`loadAvg1`) appended: the figures of every bench/ script.
+ */
+export function printBenchRow(row: Record<string, string | number | null>): void {
+  const r3 = (x: number): number => Number(x.toFixed(3));
+  const rounded = Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'number' ? r3(v) : v]));
+  process.stdout.write(`${JSON.stringify({ ...rounded, loadAvg1: r3(os.loadavg()[0] ?? 0) })}\n`);
 }
 
 async function child(dataDir: string, dataset: string, memTrace: string, v8Flags: string): Promise<void> {

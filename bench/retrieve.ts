@@ -51,7 +51,7 @@ import { fileURLToPath } from 'node:url';
 import { CID } from 'multiformats/cid';
 import type { IpfsBackend } from '../main/core/ipfs/index.ts';
 import { mapLimit } from '../main/core/notary/map-limit.ts';
-import { keptOrNotarized, parseCaseOptions, PASSPHRASE, runBenchChild, type Dataset, type KeptRun } from './notarize.ts';
+import { keptOrNotarized, parseCaseOptions, PASSPHRASE, printBenchRow, runBenchChild, type Dataset, type KeptRun } from './notarize.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 /** Above this many files the age comparison is skipped (see the module comment). */
@@ -223,22 +223,19 @@ async function main(): Promise<void> {
     if (ageSeconds !== null) process.stderr.write(`age -d ${ageSeconds.toFixed(2)} s\n`);
     const mbPerSec = dataset.bytes / 1e6 / best.seconds;
     const ageMbPerSec = ageSeconds === null ? null : dataset.bytes / 1e6 / ageSeconds;
-    const r3 = (x: number): number => Number(x.toFixed(3));
-    const row = {
+    printBenchRow({
       bench: 'retrieve',
       case: kept.caseName,
       by,
       files: dataset.files.length,
       bytes: dataset.bytes,
-      seconds: r3(best.seconds),
-      mbPerSec: r3(mbPerSec),
-      ageSeconds: ageSeconds === null ? null : r3(ageSeconds),
-      ageMbPerSec: ageMbPerSec === null ? null : r3(ageMbPerSec),
-      ratio: ageMbPerSec === null ? null : r3(mbPerSec / ageMbPerSec),
-      peakRssMiB: r3(best.maxRssKiB / 1024),
-      loadAvg1: r3(os.loadavg()[0] ?? 0),
-    };
-    process.stdout.write(`${JSON.stringify(row)}\n`);
+      seconds: best.seconds,
+      mbPerSec,
+      ageSeconds,
+      ageMbPerSec,
+      ratio: ageMbPerSec === null ? null : mbPerSec / ageMbPerSec,
+      peakRssMiB: best.maxRssKiB / 1024,
+    });
   } finally {
     if (reuse === undefined) await rm(work, { recursive: true, force: true });
   }

@@ -32,7 +32,7 @@ import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { keptOrNotarized, parseCaseOptions, runBenchChild, type KeptRun } from './notarize.ts';
+import { keptOrNotarized, parseCaseOptions, printBenchRow, runBenchChild, type KeptRun } from './notarize.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const CLI = path.resolve(path.dirname(SELF), '../main/cli/notarium.mjs');
@@ -122,26 +122,23 @@ async function main(): Promise<void> {
     const cli = cliSeconds(kept);
     const mbPerSec = dataset.bytes / 1e6 / ours.seconds;
     const nodeMbPerSec = dataset.bytes / 1e6 / node.seconds;
-    const r3 = (x: number): number => Number(x.toFixed(3));
-    const row = {
+    printBenchRow({
       bench: 'verify',
       case: kept.caseName,
       files: dataset.files.length,
       bytes: dataset.bytes,
-      seconds: r3(ours.seconds),
-      mbPerSec: r3(mbPerSec),
-      nodeSha256Seconds: r3(node.seconds),
-      nodeSha256MbPerSec: r3(nodeMbPerSec),
-      ratio: r3(mbPerSec / nodeMbPerSec),
-      offlineSeconds: r3(offline.seconds),
-      offlineRatio: r3(node.seconds / offline.seconds),
-      cpuSeconds: r3(ours.cpuSeconds),
-      nodeSha256CpuSeconds: r3(node.cpuSeconds),
-      cliSeconds: r3(cli),
-      peakRssMiB: r3(ours.maxRssKiB / 1024),
-      loadAvg1: r3(os.loadavg()[0] ?? 0),
-    };
-    process.stdout.write(`${JSON.stringify(row)}\n`);
+      seconds: ours.seconds,
+      mbPerSec,
+      nodeSha256Seconds: node.seconds,
+      nodeSha256MbPerSec: nodeMbPerSec,
+      ratio: mbPerSec / nodeMbPerSec,
+      offlineSeconds: offline.seconds,
+      offlineRatio: node.seconds / offline.seconds,
+      cpuSeconds: ours.cpuSeconds,
+      nodeSha256CpuSeconds: node.cpuSeconds,
+      cliSeconds: cli,
+      peakRssMiB: ours.maxRssKiB / 1024,
+    });
   } finally {
     if (reuse === undefined) await rm(work, { recursive: true, force: true });
   }
