@@ -337,20 +337,21 @@ export function judgeReceipt(checked: CheckedReceipt, observed: readonly Observe
   // A name written in another Unicode normalization form (macOS keeps NFD, most other
   // systems NFC) is still the same file: matched on the NFC form when it is unambiguous
   // and no observed file has the receipt's exact name.
-  let byNfc: Map<string, number | null> | undefined;
-  const exactNames = new Set(observed.map((o) => o.path));
+  // Built on the first name not found as it is (none, usually).
+  let fallback: { byNfc: Map<string, number | null>; exactNames: Set<string> } | undefined;
   const byName = (name: string): number | undefined => {
     const exact = byPath.get(name);
     if (exact !== undefined) return exact;
-    if (byNfc === undefined) {
-      byNfc = new Map();
+    if (fallback === undefined) {
+      const byNfc = new Map<string, number | null>();
       for (const [p, i] of byPath) {
         const k = p.normalize('NFC');
         byNfc.set(k, byNfc.has(k) ? null : i);
       }
+      fallback = { byNfc, exactNames: new Set(observed.map((o) => o.path)) };
     }
-    const i = byNfc.get(name.normalize('NFC'));
-    return i === null || i === undefined || exactNames.has(paths[i] as string) ? undefined : i;
+    const i = fallback.byNfc.get(name.normalize('NFC'));
+    return i === null || i === undefined || fallback.exactNames.has(paths[i] as string) ? undefined : i;
   };
 
   const files: FileVerdict[] = [];

@@ -177,16 +177,16 @@ export class JobJournal {
    * @throws the fs error if the folder exists but cannot be read.
    */
   static async loadAll(jobsDir: string, identity: string, recipient: string): Promise<JobJournal[]> {
-    let names: string[];
+    let all: string[];
     try {
-      names = (await readdir(jobsDir)).filter((n) => n.endsWith('.journal')).sort();
+      all = await readdir(jobsDir);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw error;
     }
-    await removeStaleTemporaries(jobsDir);
+    await removeStaleTemporaries(jobsDir, all);
     const journals: JobJournal[] = [];
-    for (const name of names) {
+    for (const name of all.filter((n) => n.endsWith('.journal')).sort()) {
       const journal = await JobJournal.#load(path.join(jobsDir, name), identity, recipient);
       if (journal !== undefined) journals.push(journal);
     }
@@ -320,9 +320,9 @@ export class JobJournal {
 /** Temporaries of journals being created (see create) older than this were left by a kill. */
 const STALE_TEMPORARY_MS = 10 * 60 * 1000;
 
-async function removeStaleTemporaries(jobsDir: string): Promise<void> {
-  const names = (await readdir(jobsDir).catch(() => [] as string[])).filter((n) => /\.journal\.[0-9a-f]+\.tmp$/.test(n));
-  for (const name of names) {
+/** Deletes, among `names` (the entries of `jobsDir`), journal temporaries older than STALE_TEMPORARY_MS. */
+async function removeStaleTemporaries(jobsDir: string, names: readonly string[]): Promise<void> {
+  for (const name of names.filter((n) => /\.journal\.[0-9a-f]+\.tmp$/.test(n))) {
     const file = path.join(jobsDir, name);
     const info = await stat(file).catch(() => undefined);
     if (info !== undefined && Date.now() - info.mtimeMs > STALE_TEMPORARY_MS) await unlink(file).catch(() => undefined);
