@@ -8,62 +8,19 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Wallet } from 'ethers';
 import { verifyFiles } from '../../../main/core/notary/verify.ts';
 import type { Progress } from '../../../main/core/notary/progress.ts';
 import { READ_CHUNK_BYTES } from '../../../main/core/notary/hash.ts';
-import {
-  buildDatasetTree,
-  canonicalManifest,
-  manifestDigest,
-  MANIFEST_FORMAT,
-  MANIFEST_LEAF_ENCODING,
-  MANIFEST_PROFILE,
-  MANIFEST_VERSION,
-  sortFiles,
-  ZERO_BYTES32,
-  type Manifest,
-} from '../../../shared/notary/index.ts';
-import { excerptOf, receiptDigest, RECEIPT_FORMAT, RECEIPT_VERSION, serializeReceipt, type Receipt } from '../../../shared/receipt/index.ts';
+import { excerptOf, serializeReceipt, type Receipt } from '../../../shared/receipt/index.ts';
+import { signedReceiptOf } from '../../helpers/signed-receipt.ts';
 import { tempDir } from '../../helpers/tmp.ts';
 
 const sha256Hex = (b: Buffer): string => `0x${createHash('sha256').update(b).digest('hex')}`;
 const randomHex32 = (): string => `0x${randomBytes(32).toString('hex')}`;
-const FAKE_CID = `b${'a'.repeat(58)}`;
 
 /** A receipt for `files` (dataset paths and bytes), signed by a fresh key, as notarize would write it. */
-async function signedReceipt(files: { path: string; data: Buffer }[]): Promise<Receipt> {
-  const author = Wallet.createRandom();
-  const manifest: Manifest = {
-    format: MANIFEST_FORMAT,
-    version: MANIFEST_VERSION,
-    title: 'many files',
-    authors: [{ address: author.address }],
-    createdAt: 1_760_000_000,
-    public: false,
-    leafEncoding: MANIFEST_LEAF_ENCODING,
-    profile: MANIFEST_PROFILE,
-    files: sortFiles(files).map((f) => ({ path: f.path, size: f.data.length, sha256: sha256Hex(f.data), salt: randomHex32(), headerCid: FAKE_CID, payloadCid: FAKE_CID })),
-  };
-  const text = canonicalManifest(manifest);
-  const { root, proofs } = buildDatasetTree(manifest.files.map((f) => [f.salt, f.sha256]));
-  const receipt: Receipt = {
-    format: RECEIPT_FORMAT,
-    version: RECEIPT_VERSION,
-    network: { name: 'devnet', chainId: '31337', local: true },
-    contract: Wallet.createRandom().address,
-    root,
-    title: manifest.title,
-    authors: [{ address: author.address, signature: '0x00' }],
-    supersedes: ZERO_BYTES32,
-    manifestDigest: manifestDigest(text),
-    manifest: text,
-    storage: { manifestHeaderCid: FAKE_CID, manifestPayloadCid: FAKE_CID },
-    anchor: { txHash: randomHex32(), blockNumber: 1, blockHash: randomHex32(), blockTime: 1_760_000_100, submitter: author.address },
-    files: manifest.files.map((f, i) => ({ path: f.path, size: f.size, sha256: f.sha256, salt: f.salt, proof: proofs[i] as string[] })),
-  };
-  (receipt.authors[0] as { signature: string }).signature = author.signingKey.sign(receiptDigest(receipt)).serialized;
-  return receipt;
+function signedReceipt(files: { path: string; data: Buffer }[]): Receipt {
+  return signedReceiptOf(files.map((f) => ({ path: f.path, size: f.data.length, sha256: sha256Hex(f.data), salt: randomHex32() })), { title: 'many files' });
 }
 
 describe('verifyFiles on many files', () => {
@@ -85,7 +42,7 @@ describe('verifyFiles on many files', () => {
       await writeFile(path.join(folder, f.path), f.data);
     }
     receiptPath = path.join(tmp.dir, 'receipt.json');
-    await writeFile(receiptPath, JSON.stringify(await signedReceipt(files)));
+    await writeFile(receiptPath, JSON.stringify(signedReceipt(files)));
   });
 
   afterAll(async () => {

@@ -5,61 +5,18 @@
  * and another valid proof still passes.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { Wallet } from 'ethers';
 import { describe, expect, it } from 'vitest';
-import {
-  buildDatasetTree,
-  canonicalManifest,
-  manifestDigest,
-  MANIFEST_FORMAT,
-  MANIFEST_LEAF_ENCODING,
-  MANIFEST_PROFILE,
-  MANIFEST_VERSION,
-  PUBLIC_SALT,
-  sortFiles,
-  verifyLeafProof,
-  ZERO_BYTES32,
-  type Manifest,
-} from '../../../shared/notary/index.ts';
-import {
-  judgeReceipt,
-  receiptDigest,
-  ReceiptChecker,
-  RECEIPT_FORMAT,
-  RECEIPT_VERSION,
-  verifyReceiptOffline,
-  type ObservedFile,
-  type Receipt,
-} from '../../../shared/receipt/index.ts';
+import { PUBLIC_SALT, verifyLeafProof } from '../../../shared/notary/index.ts';
+import { judgeReceipt, ReceiptChecker, verifyReceiptOffline, type ObservedFile, type Receipt } from '../../../shared/receipt/index.ts';
+import { signedReceiptOf } from '../../helpers/signed-receipt.ts';
 
-const FAKE_CID = `b${'a'.repeat(58)}`;
 const hex32 = (): string => `0x${randomBytes(32).toString('hex')}`;
 const sha256Hex = (s: string): string => `0x${createHash('sha256').update(s).digest('hex')}`;
 
 /** A signed receipt over files of the given contents (paths f00000.txt…), salted unless `isPublic`. */
 function receiptOf(contents: string[], isPublic = false): Receipt {
-  const author = Wallet.createRandom();
-  const files = sortFiles(contents.map((c, i) => ({ path: `d/f${String(i).padStart(5, '0')}.txt`, size: c.length, sha256: sha256Hex(c), salt: isPublic ? PUBLIC_SALT : hex32(), headerCid: FAKE_CID, payloadCid: FAKE_CID })));
-  const manifest: Manifest = { format: MANIFEST_FORMAT, version: MANIFEST_VERSION, title: 'checks', authors: [{ address: author.address }], createdAt: 1_760_000_000, public: isPublic, leafEncoding: MANIFEST_LEAF_ENCODING, profile: MANIFEST_PROFILE, files };
-  const text = canonicalManifest(manifest);
-  const { root, proofs } = buildDatasetTree(files.map((f) => [f.salt, f.sha256]));
-  const receipt: Receipt = {
-    format: RECEIPT_FORMAT,
-    version: RECEIPT_VERSION,
-    network: { name: 'devnet', chainId: '31337', local: true },
-    contract: author.address,
-    root,
-    title: manifest.title,
-    authors: [{ address: author.address, signature: '0x00' }],
-    supersedes: ZERO_BYTES32,
-    manifestDigest: manifestDigest(text),
-    manifest: text,
-    storage: { manifestHeaderCid: FAKE_CID, manifestPayloadCid: FAKE_CID },
-    anchor: { txHash: hex32(), blockNumber: 1, blockHash: hex32(), blockTime: 1_760_000_100, submitter: author.address },
-    files: files.map((f, i) => ({ path: f.path, size: f.size, sha256: f.sha256, salt: f.salt, proof: proofs[i] as string[] })),
-  };
-  (receipt.authors[0] as { signature: string }).signature = author.signingKey.sign(receiptDigest(receipt)).serialized;
-  return receipt;
+  const files = contents.map((c, i) => ({ path: `d/f${String(i).padStart(5, '0')}.txt`, size: c.length, sha256: sha256Hex(c), salt: isPublic ? PUBLIC_SALT : hex32() }));
+  return signedReceiptOf(files, { title: 'checks', public: isPublic });
 }
 
 const observedOf = (r: Receipt): ObservedFile[] => r.files.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256 }));
