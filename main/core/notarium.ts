@@ -40,7 +40,7 @@ import { applyManagedSettings, assertNetworkAllowed, assertPublicModeAllowed, DE
 import { collectInputs } from './notary/inputs.ts';
 import { prepareDataset, type PreparedDataset } from './notary/prepare.ts';
 import { ProgressMeter, type Progress } from './notary/progress.ts';
-import { collect, fetchManifest, restoreFiles, type ManifestLocation, type RetrieveResult } from './notary/retrieve.ts';
+import { fetchManifest, restoreFiles, type ManifestLocation, type RetrieveResult } from './notary/retrieve.ts';
 import { verifyFiles, type ChainCheck, type ChainVerifier, type VerifyReport } from './notary/verify.ts';
 import type { CipherPort, StoragePort } from './notary/ports.ts';
 import type { JobJournal, JobSpec } from './notary/job-journal.ts';
@@ -189,25 +189,6 @@ export interface DatasetSummary {
   confirmations: number | null;
   /** Root of a newer version notarized from this ledger, or null. */
   supersededBy: string | null;
-}
-
-/** Multicodec code of raw binary blocks (CIDv1 `bafkrei…`). */
-const RAW_CODEC = 0x55;
-
-
-/** Re-words a missing block as what it means to the user: this dataset is not on this machine. */
-async function* explainMissing(source: AsyncIterable<Uint8Array>, cid: string, ipfsDir: string): AsyncGenerator<Uint8Array> {
-  try {
-    yield* source;
-  } catch (e) {
-    throw missingData(e, cid, ipfsDir);
-  }
-}
-
-function missingData(e: unknown, cid: string, ipfsDir: string): unknown {
-  return isNotariumError(e) && e.code === 'NOT_FOUND'
-    ? new NotariumError('NOT_FOUND', `The encrypted data ${cid} is not in this machine's IPFS store (${ipfsDir}): import the dataset's CAR file, or connect to an IPFS node that has it.`, { cause: e })
-    : e;
 }
 
 /** @throws NotariumError('INVALID_INPUT') unless `dir` is an existing folder we can write to. */
@@ -437,7 +418,7 @@ export class Notarium {
   async #ports(pool: AgeCipherPool, ipfs: IpfsBackend, options: { groupCommit?: boolean } = {}): Promise<{ cipher: CipherPort; storage: StoragePort }> {
     const { encryptStream, encryptFile, decryptStream } = await import('./crypto/index.ts');
     const { rememberLeafDigest } = await import('./ipfs/index.ts');
-    const commit = options.groupCommit !== true;
+    const { ipfsStoragePort } = await import('./notary/ipfs-storage-port.ts');
     // Leaves cut at the store's chunk size are hashed by the cipher worker that seals them.
     const leafSize = ipfs.profile.chunkSize;
     return {
@@ -451,27 +432,7 @@ export class Notarium {
           : {}),
         decrypt: (header, payload, identities) => decryptStream(header, payload, identities, pool),
       },
-      storage: {
-        addBytes: async (bytes) => (await ipfs.addBytes(bytes, { commit })).cid.toString(),
-        addStream: async (source, signal) => (await ipfs.addStream(source, signal === undefined ? { commit } : { signal, commit })).cid.toString(),
-        pin: (cid) => ipfs.pin(CID.parse(cid), { commit }),
-        isPinned: (cid) => ipfs.isPinned(CID.parse(cid)),
-        commit: () => ipfs.commit(),
-        cat: (cid, signal) => explainMissing(ipfs.cat(CID.parse(cid), signal === undefined ? {} : { signal }), cid, this.layout.ipfsDir),
-        readSmall: async (cid, maxBytes) => {
-          const parsed = CID.parse(cid);
-          // A raw-leaf CID's block is the content itself (unixfs-v1-2025 stores objects up to
-          // 1 MiB so): one verified block read instead of a UnixFS export.
-          if (parsed.code === RAW_CODEC) {
-            const block = await ipfs.getBlock(parsed).catch((e: unknown) => {
-              throw missingData(e, cid, this.layout.ipfsDir);
-            });
-            if (block.length > maxBytes) throw new NotariumError('INVALID_INPUT', `Object ${cid} is larger than ${maxBytes} bytes.`);
-            return block;
-          }
-          return collect(explainMissing(ipfs.cat(parsed), cid, this.layout.ipfsDir), maxBytes, `Object ${cid}`);
-        },
-      },
+      storage: ipfsStoragePort(ipfs, { ipfsDir: this.layout.ipfsDir, groupCommit: options.groupCommit === true }),
     };
   }
 

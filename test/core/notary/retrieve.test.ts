@@ -7,11 +7,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Wallet } from 'ethers';
-import { CID } from 'multiformats/cid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgeCipherPool, decryptStream, encryptStream, generateAgeIdentity } from '../../../main/core/crypto/index.ts';
 import { HeliaBackend } from '../../../main/core/ipfs/helia-backend.ts';
 import type { CipherPort, StoragePort } from '../../../main/core/notary/ports.ts';
+import { ipfsStoragePort } from '../../../main/core/notary/ipfs-storage-port.ts';
 import type { Progress } from '../../../main/core/notary/progress.ts';
 import { restoreFiles } from '../../../main/core/notary/retrieve.ts';
 import { once, storeEncrypted } from '../../../main/core/notary/store-encrypted.ts';
@@ -61,15 +61,8 @@ beforeAll(async () => {
     encrypt: (source, recipients) => encryptStream(source, recipients, pool),
     decrypt: (header, payload, identities) => decryptStream(header, payload, identities, pool),
   };
-  storage = {
-    addBytes: async (bytes) => (await node.addBytes(bytes)).cid.toString(),
-    addStream: async (source) => (await node.addStream(source)).cid.toString(),
-    pin: (cid) => node.pin(CID.parse(cid)),
-    isPinned: (cid) => node.isPinned(CID.parse(cid)),
-    commit: () => node.commit(),
-    cat: (cid, signal) => node.cat(CID.parse(cid), signal === undefined ? {} : { signal }),
-    readSmall: (cid) => node.getBlock(CID.parse(cid)),
-  };
+  storage = ipfsStoragePort(node, { ipfsDir: path.join(tmp.dir, 'ipfs') });
+
   owner = await generateAgeIdentity();
   // 120 files over nested folders: mostly small, a few spanning several age chunks and IPFS blocks.
   for (let i = 0; i < 120; i++) {

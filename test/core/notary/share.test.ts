@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { CID } from 'multiformats/cid';
 import { Wallet } from 'ethers';
 import { AgeCipherPool, RewrapPool, decryptStream, encryptStream, generateAgeIdentity } from '../../../main/core/crypto/index.ts';
 import { HeliaBackend } from '../../../main/core/ipfs/helia-backend.ts';
@@ -15,6 +14,7 @@ import { collect } from '../../../main/core/notary/retrieve.ts';
 import { createShareEnvelope, openShareEnvelope } from '../../../main/core/notary/share.ts';
 import { once, storeEncrypted } from '../../../main/core/notary/store-encrypted.ts';
 import type { CipherPort, StoragePort } from '../../../main/core/notary/ports.ts';
+import { ipfsStoragePort } from '../../../main/core/notary/ipfs-storage-port.ts';
 import { buildDatasetTree, canonicalManifest, MANIFEST_FORMAT, MANIFEST_LEAF_ENCODING, MANIFEST_PROFILE, MANIFEST_VERSION, parseManifest, sortFiles, type Manifest } from '../../../shared/notary/index.ts';
 import { tempDir } from '../../helpers/tmp.ts';
 
@@ -33,15 +33,8 @@ beforeAll(async () => {
     decrypt: (header, payload, identities) => decryptStream(header, payload, identities, pool),
   };
   // Group commit, as a share may store: adds and pins are durable at commit() only.
-  storage = {
-    addBytes: async (bytes) => (await node.addBytes(bytes, { commit: false })).cid.toString(),
-    addStream: async (source) => (await node.addStream(source, { commit: false })).cid.toString(),
-    pin: (cid) => node.pin(CID.parse(cid), { commit: false }),
-    isPinned: (cid) => node.isPinned(CID.parse(cid)),
-    commit: () => node.commit(),
-    cat: (cid) => node.cat(CID.parse(cid)),
-    readSmall: (cid) => node.getBlock(CID.parse(cid)),
-  };
+  storage = ipfsStoragePort(node, { ipfsDir: path.join(tmp.dir, 'ipfs'), groupCommit: true });
+
 });
 afterAll(async () => {
   await RewrapPool.endParked();
