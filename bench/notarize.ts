@@ -315,8 +315,6 @@ export function printBenchRow(row: Record<string, string | number | null>): void
 }
 
 async function child(dataDir: string, dataset: string, memTrace: string, v8Flags: string): Promise<void> {
-  // What the CLI (main/cli/bin.ts) and the desktop app's core worker set; --v8-flags can override it.
-  (await import('../main/core/heap.ts')).useFrugalHeap();
   if (v8Flags !== '') setFlagsFromString(v8Flags);
   const t00 = performance.now();
   const progress = { phase: 'start', filesDone: 0, filesTotal: -1 };

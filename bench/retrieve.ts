@@ -74,8 +74,6 @@ async function retrieveChild(dataDir: string, source: string, out: string): Prom
     for (const k of Object.keys(peak) as (keyof typeof peak)[]) peak[k] = Math.max(peak[k], Math.round(m[k] / (1 << 20)));
   };
   const timer = setInterval(sample, 250);
-  // As the CLI (main/cli/bin.ts) and the desktop app's core worker do.
-  (await import('../main/core/heap.ts')).useFrugalHeap();
   const { Notarium } = await import('../main/core/notarium.ts');
   const n = await Notarium.open({ dataDir });
   try {

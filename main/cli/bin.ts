@@ -15,8 +15,7 @@ const FLAG = '--max-semi-space-size=1';
 if (process.env['npm_lifecycle_event'] === 'notarium' && process.env['INIT_CWD'] !== undefined) process.chdir(process.env['INIT_CWD']);
 
 if (process.execArgv.some((a) => a.startsWith('--max-semi-space-size')) || process.env['NOTARIUM_NO_REEXEC'] === '1') {
-  const [{ buildProgram }, { useFrugalHeap }] = await Promise.all([import('./program.ts'), import('../core/heap.ts')]);
-  useFrugalHeap();
+  const { buildProgram } = await import('./program.ts');
   await buildProgram().parseAsync(process.argv);
 } else {
   const child = spawn(process.execPath, [FLAG, ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });

@@ -34,6 +34,7 @@ import type * as ChainIndex from './chain/index.ts';
 
 type ChainModule = typeof ChainIndex;
 import type { ConsentService } from './consent/index.ts';
+import { FrugalHeap } from './heap.ts';
 import { DataDirLayout, resolveDataDir } from './paths.ts';
 import { readSettings, updateSettings, type Settings } from './settings.ts';
 import { applyManagedSettings, assertNetworkAllowed, assertPublicModeAllowed, DEVNET_CHAIN_ID_NUMBER, loadManagedSettings, recipientsWithDefaults, type EffectiveSettings } from './managed-settings/index.ts';
@@ -489,6 +490,23 @@ export class Notarium {
    *   'ALREADY_EXISTS' (this exact public dataset is already notarized), 'CANCELLED', chain/IPFS errors.
    */
   async notarize(input: NotarizeRequest, call: NotarizeCallOptions): Promise<NotarizeResult> {
+    return this.#withFrugalHeap((heap) => this.#notarize(input, call, heap));
+  }
+
+  /**
+   * Runs `job` under a frugal heap hold (heap.ts): many-file jobs keep it to their end, the
+   * job releases it early (FrugalHeap.forFiles) when it turns out to cover few files.
+   */
+  async #withFrugalHeap<T>(job: (heap: FrugalHeap) => Promise<T>): Promise<T> {
+    const heap = FrugalHeap.hold();
+    try {
+      return await job(heap);
+    } finally {
+      heap.release();
+    }
+  }
+
+  async #notarize(input: NotarizeRequest, call: NotarizeCallOptions, heap: FrugalHeap): Promise<NotarizeResult> {
     const req = parseRequest(notarizeRequestSchema, input);
     if (req.receiptOut !== undefined) await assertWritableFolder(path.dirname(path.resolve(req.receiptOut)), 'receipt');
     // Unlock first: a wrong passphrase must fail before any work or write.
@@ -541,7 +559,7 @@ export class Notarium {
         { ...request, createdAt: now, startedAt: now, confirmations: req.confirmations, ...(req.receiptOut === undefined ? {} : { receiptOut: path.resolve(req.receiptOut) }) },
         account.recipient,
       ));
-    const drafted = await this.#prepareDraft({ ...request, inputs: req.inputs, journal: openJournal }, call).catch(async (e: unknown) => {
+    const drafted = await this.#prepareDraft({ ...request, inputs: req.inputs, journal: openJournal, heap }, call).catch(async (e: unknown) => {
       // Nothing left to resume: this exact (public) dataset is notarized already.
       if (isNotariumError(e) && e.code === 'ALREADY_EXISTS') await journal?.remove();
       throw e;
@@ -717,7 +735,7 @@ export class Notarium {
       await this.retrieve({ source: oldReceipt, out: data }, { passphrase: call.passphrase, ...(call.onProgress === undefined ? {} : { onProgress: call.onProgress }) });
       const manifest = parseManifest(old.manifest);
       const authors = manifest.authors;
-      const drafted = await this.#prepareDraft({ inputs: [data], title: old.title, authors, public: manifest.public, recipients, supersedes: old.root }, call);
+      const drafted = await this.#withFrugalHeap((heap) => this.#prepareDraft({ inputs: [data], title: old.title, authors, public: manifest.public, recipients, supersedes: old.root, heap }, call));
       const soleAuthor = authors.length === 1 && authors[0]?.address.toLowerCase() === account.address.toLowerCase();
       if (!soleAuthor) {
         const draftPath = await freePath(path.resolve(input.draftOut ?? `${slug(old.title)}-${drafted.draft.root.slice(2, 10)}.rekey.notarium-draft.json`), '.notarium-draft.json');
@@ -754,7 +772,7 @@ export class Notarium {
       supersedes = old.root;
     }
     const authors = req.authors.length > 0 ? req.authors : [{ address: me.address }];
-    const drafted = await this.#prepareDraft({ inputs: req.inputs, title: req.title, authors, public: req.public, recipients: req.recipients, supersedes }, call);
+    const drafted = await this.#withFrugalHeap((heap) => this.#prepareDraft({ inputs: req.inputs, title: req.title, authors, public: req.public, recipients: req.recipients, supersedes, heap }, call));
     const draftPath = await freePath(path.resolve(req.out ?? path.join(drafted.baseDir, `${slug(req.title)}-${drafted.draft.root.slice(2, 10)}.notarium-draft.json`)), '.notarium-draft.json');
     await this.#writeDraftFile(draftPath, drafted.draft);
     return { draftPath, draft: drafted.draft, warnings: drafted.warnings };
@@ -930,7 +948,7 @@ export class Notarium {
 
   /** Encrypts and stores the files, builds the manifest and root, records the dataset, returns the draft. */
   async #prepareDraft(
-    req: { inputs: string[]; title: string; authors: ManifestAuthor[]; public: boolean; recipients: string[]; supersedes: string; journal?: () => Promise<JobJournal> },
+    req: { inputs: string[]; title: string; authors: ManifestAuthor[]; public: boolean; recipients: string[]; supersedes: string; journal?: () => Promise<JobJournal>; heap: FrugalHeap },
     call: { onProgress?: (p: Progress) => void; signal?: AbortSignal },
   ): Promise<{ draft: Draft; baseDir: string; bytesPerSecond: number; warnings: string[]; proof: (index: number) => string[] }> {
     // Lab policy (managed settings) first: a refused dataset must cost no work and store nothing.
@@ -971,7 +989,7 @@ export class Notarium {
    * @throws NotariumError('ALREADY_EXISTS') when this exact dataset is already in the ledger (not a resumed job's).
    */
   async #storeDataset(
-    req: { inputs: string[]; title: string; authors: ManifestAuthor[]; public: boolean; recipients: string[]; supersedes: string; journal?: () => Promise<JobJournal> },
+    req: { inputs: string[]; title: string; authors: ManifestAuthor[]; public: boolean; recipients: string[]; supersedes: string; journal?: () => Promise<JobJournal>; heap: FrugalHeap },
     /** req.authors with checksummed addresses, as the draft and the ledger name them (the manifest keeps req.authors). */
     authors: ManifestAuthor[],
     call: { onProgress?: (p: Progress) => void; signal?: AbortSignal },
@@ -979,6 +997,7 @@ export class Notarium {
     const inputs = await collectInputs(req.inputs);
     // prepareDataset empties inputs.files once the files are stored.
     const fileCount = inputs.files.length;
+    req.heap.forFiles(fileCount);
     const me = await this.#accounts.readPublic();
     const journal = await req.journal?.();
     const [ipfs, pool] = await Promise.all([this.#ipfsNode(), this.#cipherPool()]);
@@ -1541,6 +1560,10 @@ export class Notarium {
    *   ('UNSAFE_PATH'), ('HASH_MISMATCH'), ('INVALID_INPUT') for a non-empty `out`.
    */
   async retrieve(input: RetrieveRequest, call: NotarizeCallOptions): Promise<RetrieveResult> {
+    return this.#withFrugalHeap((heap) => this.#retrieve(input, call, heap));
+  }
+
+  async #retrieve(input: RetrieveRequest, call: NotarizeCallOptions, heap: FrugalHeap): Promise<RetrieveResult> {
     const req = parseRequest(retrieveRequestSchema, input);
     let loc: ManifestLocation;
     let expectedRoot: string | undefined;
@@ -1550,7 +1573,7 @@ export class Notarium {
       // A share ticket is a few hundred bytes; a receipt can be hundreds of MB, so only a
       // small file is read whole, and a receipt only as far as its head (issue 7).
       const small = asFile.size <= 1024 * 1024 ? await readFile(sourceFile, 'utf8') : null;
-      if (small?.includes(`"${SHARE_TICKET_FORMAT}"`) === true) return this.#retrieveShared(small, req.out, call);
+      if (small?.includes(`"${SHARE_TICKET_FORMAT}"`) === true) return this.#retrieveShared(small, req.out, call, heap);
       const { readReceiptLocation } = await import('./notary/receipt-head.ts');
       const head = await readReceiptLocation(sourceFile);
       loc = { manifestHeaderCid: head.manifestHeaderCid, manifestPayloadCid: head.manifestPayloadCid, manifestDigest: head.manifestDigest };
@@ -1571,6 +1594,7 @@ export class Notarium {
     const [ipfs, pool] = await Promise.all([this.#ipfsNode(), this.#cipherPool()]);
     const { cipher, storage } = await this.#ports(pool, ipfs);
     const manifest = await fetchManifest(loc, [account.identity], cipher, storage);
+    heap.forFiles(manifest.files.length);
     const root = datasetRoot(manifest.files.map((f) => [f.salt, f.sha256]));
     if (root !== expectedRoot) throw new NotariumError('HASH_MISMATCH', `The manifest's files give root ${root}, not the notarized ${expectedRoot}.`);
     const result = await restoreFiles(manifest, req.out, [account.identity], cipher, storage, call.onProgress);
@@ -1578,13 +1602,14 @@ export class Notarium {
   }
 
   /** Retrieval by a share ticket: the recipient's own identity opens the envelope. */
-  async #retrieveShared(ticketText: string, out: string, call: NotarizeCallOptions): Promise<RetrieveResult> {
+  async #retrieveShared(ticketText: string, out: string, call: NotarizeCallOptions, heap: FrugalHeap): Promise<RetrieveResult> {
     const ticket = parseShareJson(shareTicketSchema, ticketText, 'share ticket');
     const account = await this.#accounts.unlock(call.passphrase);
     const [ipfs, pool] = await Promise.all([this.#ipfsNode(), this.#cipherPool()]);
     const { cipher, storage } = await this.#ports(pool, ipfs);
     const { openShareEnvelope } = await import('./notary/share.ts');
     const { manifest, headers } = await openShareEnvelope({ ...ticket.envelope, root: ticket.root }, [account.identity], cipher, storage);
+    heap.forFiles(manifest.files.length);
     const result = await restoreFiles(manifest, out, [account.identity], cipher, storage, call.onProgress, headers);
     return { ...result, root: ticket.root };
   }

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { FRUGAL_HEAP_MIN_FILES, FrugalHeap, frugalHeapHeld } from '../../main/core/heap.ts';
 
 const run = promisify(execFile);
 const HEAP_MODULE = pathToFileURL(new URL('../../main/core/heap.ts', import.meta.url).pathname).href;
@@ -11,7 +12,7 @@ const HEAP_MODULE = pathToFileURL(new URL('../../main/core/heap.ts', import.meta
  * notarization's per-file I/O state does); prints the largest heapTotal seen, MiB.
  */
 const churn = (frugal: boolean): string => `
-${frugal ? `(await import(${JSON.stringify(HEAP_MODULE)})).useFrugalHeap();` : ''}
+${frugal ? `(await import(${JSON.stringify(HEAP_MODULE)})).FrugalHeap.hold();` : ''}
 const live = Array.from({ length: 200000 }, (_, i) => '0x' + i.toString(16).padStart(64, '0'));
 let maxTotal = 0;
 const keep = [];
@@ -32,7 +33,22 @@ async function maxHeapTotalMiB(frugal: boolean): Promise<number> {
   return mib as number;
 }
 
-describe('useFrugalHeap', () => {
+describe('FrugalHeap', () => {
+  it('is held while any hold is, released once per hold, and by few files', () => {
+    expect(frugalHeapHeld()).toBe(false);
+    const a = FrugalHeap.hold();
+    const b = FrugalHeap.hold();
+    a.release();
+    a.release(); // idempotent: b still holds
+    expect(frugalHeapHeld()).toBe(true);
+    b.forFiles(FRUGAL_HEAP_MIN_FILES); // many files: kept
+    expect(frugalHeapHeld()).toBe(true);
+    b.forFiles(FRUGAL_HEAP_MIN_FILES - 1); // few files: released
+    expect(frugalHeapHeld()).toBe(false);
+    b.release();
+    expect(frugalHeapHeld()).toBe(false);
+  });
+
   it('keeps the heap much nearer its live set than V8 does by default', async () => {
     const [byDefault, frugal] = await Promise.all([maxHeapTotalMiB(false), maxHeapTotalMiB(true)]);
     // Measured: ~290–320 MiB by default, ~155–165 MiB frugal.

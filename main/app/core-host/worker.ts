@@ -7,7 +7,6 @@ import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { dispatch, PROGRESS_OPERATIONS, type CallContext, type ProgressData } from '../../../shared/api/index.ts';
 import { NotariumError } from '../../../shared/errors.ts';
 import type { SecretStore } from '../../core/ipfs/secret-store.ts';
-import { useFrugalHeap } from '../../core/heap.ts';
 import { Notarium, type NotariumOptions } from '../../core/notarium.ts';
 import { FeePrompts } from './fee-prompts.ts';
 import { createCoreHandlers, type CoreState } from './handlers.ts';
@@ -15,8 +14,6 @@ import type { CoreWorkerData, FromWorker, ToWorker } from './protocol.ts';
 import { PassphraseSession } from './session.ts';
 
 if (parentPort === null) throw new Error('core worker must run in a worker thread');
-// Process-wide (every isolate of the app's main process): see heap.ts.
-useFrugalHeap();
 const port: MessagePort = parentPort;
 const post = (m: FromWorker): void => port.postMessage(m);
 const data = workerData as CoreWorkerData;
