@@ -46,6 +46,9 @@ import { verifyFiles, type ChainCheck, type ChainVerifier, type VerifyReport } f
 import type { CipherPort, StoragePort } from './notary/ports.ts';
 import type { JobJournal, JobSpec } from './notary/job-journal.ts';
 
+/** Receipts of this size (bytes) or more make verify a many-file job, run under the frugal heap (heap.ts). */
+const RECEIPT_BYTES_FOR_FRUGAL_HEAP = 1024 * 1024;
+
 export interface NotariumOptions {
   /** Data folder; default: NOTARIUM_DATA_DIR or the per-user app-data folder. */
   dataDir?: string;
@@ -1435,12 +1438,16 @@ export class Notarium {
    */
   async verify(input: VerifyRequest, onProgress?: (p: Progress) => void): Promise<VerifyReport> {
     const req = parseRequest(verifyRequestSchema, input);
-    return verifyFiles({
-      inputs: req.inputs,
-      receiptPath: req.receipt,
-      offline: req.offline,
-      chain: this.#chainVerifier(req.rpc),
-      ...(onProgress === undefined ? {} : { onProgress }),
+    return this.#withFrugalHeap(async (heap) => {
+      // A receipt holds ≈ 2 KB per file (entry and proof): under 1 MiB it covers few files.
+      if (((await stat(req.receipt).catch(() => null))?.size ?? 0) < RECEIPT_BYTES_FOR_FRUGAL_HEAP) heap.release();
+      return verifyFiles({
+        inputs: req.inputs,
+        receiptPath: req.receipt,
+        offline: req.offline,
+        chain: this.#chainVerifier(req.rpc),
+        ...(onProgress === undefined ? {} : { onProgress }),
+      });
     });
   }
 

@@ -5,8 +5,8 @@ import { FRUGAL_HEAP_MIN_FILES, frugalHeapHeld } from '../../main/core/heap.ts';
 import { Notarium } from '../../main/core/notarium.ts';
 import { tempDir, TEST_PASSPHRASE, TEST_SCRYPT_N } from '../helpers/tmp.ts';
 
-/** Notarizes then retrieves `count` tiny files; returns whether the frugal heap was held while files were encrypted and restored. */
-async function heldDuring(count: number): Promise<{ notarize: boolean; retrieve: boolean }> {
+/** Notarizes, retrieves and verifies `count` tiny files; returns whether the frugal heap was held while files were encrypted, restored and hashed. */
+async function heldDuring(count: number): Promise<{ notarize: boolean; retrieve: boolean; verify: boolean }> {
   const tmp = await tempDir();
   const n = await Notarium.open({ dataDir: path.join(tmp.dir, 'data'), scryptN: TEST_SCRYPT_N });
   try {
@@ -14,7 +14,7 @@ async function heldDuring(count: number): Promise<{ notarize: boolean; retrieve:
     const folder = path.join(tmp.dir, 'ds');
     await mkdir(folder);
     for (let i = 0; i < count; i++) await writeFile(path.join(folder, `f${String(i).padStart(5, '0')}.txt`), `file ${i}\n`);
-    const seen = { notarize: false, retrieve: false };
+    const seen = { notarize: false, retrieve: false, verify: false };
     const r = await n.notarize({ inputs: [folder], title: 'heap' }, {
       passphrase: TEST_PASSPHRASE,
       onProgress: (p) => {
@@ -30,6 +30,12 @@ async function heldDuring(count: number): Promise<{ notarize: boolean; retrieve:
     });
     expect(out.fileCount).toBe(count);
     expect(frugalHeapHeld()).toBe(false);
+    const report = await n.verify({ inputs: [folder], receipt: r.receiptPath }, (p) => {
+      if (p.filesDone > 0) seen.verify ||= frugalHeapHeld();
+    });
+    expect(report.ok).toBe(true);
+    expect(report.files.filter((f) => f.status === 'pass')).toHaveLength(count);
+    expect(frugalHeapHeld()).toBe(false);
     return seen;
   } finally {
     await n.close();
@@ -39,10 +45,10 @@ async function heldDuring(count: number): Promise<{ notarize: boolean; retrieve:
 
 describe('heap sizing of jobs (heap.ts)', () => {
   it(`keeps the frugal heap through a job of ${FRUGAL_HEAP_MIN_FILES} files and releases it after`, async () => {
-    expect(await heldDuring(FRUGAL_HEAP_MIN_FILES)).toEqual({ notarize: true, retrieve: true });
+    expect(await heldDuring(FRUGAL_HEAP_MIN_FILES)).toEqual({ notarize: true, retrieve: true, verify: true });
   }, 120_000);
 
   it('leaves V8 its default sizing for a job of few files', async () => {
-    expect(await heldDuring(3)).toEqual({ notarize: false, retrieve: false });
+    expect(await heldDuring(3)).toEqual({ notarize: false, retrieve: false, verify: false });
   }, 60_000);
 });
