@@ -25,10 +25,11 @@ export function registerIpfsCommands(program: Command, run: Run): void {
     .command('export')
     .description('write datasets (id, root, receipt or share ticket) or CIDs, with every block of their DAGs, to one CARv1 file')
     .argument('<refs...>', 'dataset id or root, receipt file, share ticket file, or CID')
-    .requiredOption('-o, --out <file>', 'the CAR file to write (replaced if it exists)')
+    .requiredOption('-o, --out <file>', 'the CAR file to write (an existing file is refused: see --force)')
+    .option('--force', 'replace the --out file if it exists', false)
     .action(async (refs: string[], o: Record<string, unknown>, cmd: Command) => {
       await run(cmd, async (n, g) => {
-        const result = await n.carExport(refs, String(o['out']));
+        const result = await n.carExport(refs, String(o['out']), { replace: o['force'] === true });
         printResult(g.json === true, result, () =>
           [
             `Wrote ${result.path}: ${result.roots.length} objects, ${result.blocks} blocks, ${mb(result.fileBytes)}`,
@@ -40,7 +41,7 @@ export function registerIpfsCommands(program: Command, run: Run): void {
 
   car
     .command('import')
-    .description('import a CAR file all or nothing: every block checked against its CID, every DAG complete, roots pinned')
+    .description('import a CAR file all or nothing: every block checked against its CID, every DAG complete, roots pinned; exits 1 if the file is truncated, altered or incomplete')
     .argument('<file>', 'a CAR file (from `notarium car export` or `ipfs dag export`)')
     .action(async (file: string, _o, cmd: Command) => {
       await run(cmd, async (n, g) => {

@@ -1,7 +1,10 @@
 /** CLI output: human text or `--json`, and the mapping of error codes to exit statuses. */
 import { isNotariumError, type ErrorCode } from '../../shared/errors.ts';
 
-/** Exit statuses (documented in README): 0 ok, 1 verification failed, 2 bad input, 3 operation failed. */
+/**
+ * Exit statuses (documented in README): 0 ok, 1 verification failed (the data does not
+ * check out), 2 bad input, 3 operation failed.
+ */
 export const EXIT = { ok: 0, verifyFailed: 1, badInput: 2, failed: 3 } as const;
 
 const BAD_INPUT: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
@@ -17,9 +20,15 @@ const BAD_INPUT: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'SIGNATURE_INVALID',
 ]);
 
-/** Exit status for an error thrown by a command. */
+/**
+ * Exit status for an error thrown by a command: 1 when it reports data that failed an
+ * integrity check (`details.integrity`, e.g. a truncated or altered CAR file, whatever
+ * its code), 2 for bad input, else 3.
+ */
 export function exitCodeFor(e: unknown): number {
-  if (isNotariumError(e) && BAD_INPUT.has(e.code)) return EXIT.badInput;
+  if (!isNotariumError(e)) return EXIT.failed;
+  if (e.details?.['integrity'] !== undefined) return EXIT.verifyFailed;
+  if (BAD_INPUT.has(e.code)) return EXIT.badInput;
   return EXIT.failed;
 }
 

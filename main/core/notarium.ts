@@ -4,7 +4,7 @@
  * chain), and the main jobs on top of them. The CLI, the Electron IPC handlers and the
  * end-to-end test bridge all call this class; it never imports Electron.
  */
-import { constants as fsConstants } from 'node:fs';
+import { constants as fsConstants, existsSync } from 'node:fs';
 import { access, mkdir, mkdtemp, readFile, readdir, rm, stat, unlink } from 'node:fs/promises';
 import { copyFileAtomic, fileExists, writeFileAtomic } from './fs/durable-files.ts';
 import { asDiskFull } from './fs/disk-full.ts';
@@ -283,6 +283,8 @@ export class Notarium {
   #pool: Promise<AgeCipherPool> | undefined;
   #chain: Promise<ChainContext> | undefined;
   #consent: ConsentService | undefined;
+  /** The data folder was missing or empty at open: it is made on the first store (#makeDataFolder). */
+  #folderUnmade = false;
 
   private constructor(layout: DataDirLayout, opts: NotariumOptions) {
     // Merkle trees of large datasets: Node's Keccak-256 where it has one (same trees).
@@ -292,14 +294,20 @@ export class Notarium {
     this.#accounts = new AccountStore(layout.keysDir);
   }
 
-  /** Opens (creating if needed, mode 0700) the data folder. Nothing heavy starts here. */
+  /**
+   * Opens the data folder. Nothing heavy starts here. A missing or empty folder is created
+   * (mode 0700) only when something is first stored in it (`init`, the ledger, IPFS, the
+   * devnet), so a command that fails first (e.g. ACCOUNT_MISSING) leaves nothing behind.
+   */
   static async open(opts: NotariumOptions = {}): Promise<Notarium> {
     const dir = resolveDataDir({ ...(opts.dataDir === undefined ? {} : { flag: opts.dataDir }), env: opts.env ?? process.env });
     const layout = new DataDirLayout(dir);
     const st = await stat(layout.root).catch(() => null);
     if (st !== null && !st.isDirectory()) throw new NotariumError('INVALID_INPUT', `The data folder ${layout.root} is not a folder.`);
-    await layout.ensure();
+    const unused = await layout.isUnused();
+    if (!unused) await layout.ensure();
     const n = new Notarium(layout, opts);
+    n.#folderUnmade = unused;
     // Issue 6: the lab's managed settings win over settings.json, key section by section.
     n.#effective = applyManagedSettings(await readSettings(layout.root), await loadManagedSettings(opts.managedSettingsFile === undefined ? {} : { file: opts.managedSettingsFile }));
     n.#settings = n.#effective.settings;
@@ -338,13 +346,24 @@ export class Notarium {
 
   // ---- lazily opened services ------------------------------------------------------
 
+  /** Creates the data folder's layout if open() found it missing or empty. */
+  #makeDataFolder(): void {
+    if (!this.#folderUnmade) return;
+    this.layout.ensureSync();
+    this.#folderUnmade = false;
+  }
+
   #ledgerDb(): Ledger {
-    this.#ledger ??= Ledger.open(this.layout.ledgerFile);
+    if (this.#ledger === undefined) {
+      this.#makeDataFolder();
+      this.#ledger = Ledger.open(this.layout.ledgerFile);
+    }
     return this.#ledger;
   }
 
   /** The IPFS backend chosen in settings (docs/IPFS.md); `networking` overrides the embedded node's. */
   #ipfsNode(networking?: HeliaNetworking): Promise<IpfsBackend> {
+    if (this.#ipfs === undefined) this.#makeDataFolder();
     this.#ipfs ??= import('./ipfs/open-backend.ts').then(({ openIpfsBackend }) =>
       openIpfsBackend({ folder: this.layout.ipfsDir, settings: this.#settings?.ipfs, secrets: this.#opts.secrets, env: this.#opts.env ?? process.env, networking }),
     );
@@ -402,6 +421,7 @@ export class Notarium {
         close: async () => provider.destroy(),
       };
     }
+    this.#makeDataFolder();
     const devnet = await connectDevnet({ dir: this.layout.devnetDir });
     return {
       name: 'devnet',
@@ -473,6 +493,7 @@ export class Notarium {
    */
   async init(passphrase: string): Promise<AccountPublic & { dataDir: string }> {
     const pass = parseRequest(passphraseSchema, passphrase);
+    this.#makeDataFolder();
     const acct = await this.#accounts.create(pass, this.#opts.scryptN === undefined ? {} : { scryptN: this.#opts.scryptN });
     return { ...acct, dataDir: this.layout.root };
   }
@@ -1309,6 +1330,7 @@ export class Notarium {
    */
   async pendingAnchors(): Promise<PendingAnchoring[]> {
     const names = await readdir(this.#anchoringDir).catch(() => [] as string[]);
+    if (names.length === 0) return [];
     const ledger = this.#ledgerDb();
     const out: PendingAnchoring[] = [];
     for (const name of names.filter((n) => /^0x[0-9a-f]{64}\.json$/.test(n))) {
@@ -1536,6 +1558,7 @@ export class Notarium {
   async #chainContextForDevnet(): Promise<ChainContext> {
     if (this.#opts.rpc === undefined && this.#settings?.network === undefined) return this.#chainContext();
     const { connectDevnet } = await import('./chain/index.ts');
+    this.#makeDataFolder();
     const devnet = await connectDevnet({ dir: this.layout.devnetDir });
     const prev = this.#chain;
     const ctx: ChainContext = { name: 'devnet', chainId: devnet.chainId, local: true, provider: devnet.provider, registry: devnet.registry, registryDeployBlock: 0, devnet, currency: 'ETH', l1FeeOracle: null, minConfirmations: 1, close: () => devnet.close() };
@@ -1628,13 +1651,15 @@ export class Notarium {
    * (payloads untouched, CIDs unchanged) and stores one envelope only the recipient can
    * open; writes a ticket file to send them. With `purpose`, the consent check runs first.
    * Revocation is not possible: see docs/SHARING.md.
-   * @throws NotariumError('NOT_FOUND' | 'INVALID_INPUT' | 'WRONG_PASSPHRASE' | 'AGE_DECRYPT_FAILED'),
+   * @throws NotariumError('ACCOUNT_MISSING' | 'NOT_FOUND' | 'INVALID_INPUT' | 'WRONG_PASSPHRASE' | 'AGE_DECRYPT_FAILED'),
    *   consent errors ('CONSENT_DENIED', 'CONSENT_REVIEW_REQUIRED').
    */
   async share(input: ShareRequest, call: { passphrase: string }): Promise<{ ticketPath: string; ticket: ShareTicket; seconds: number }> {
     const req = parseRequest(shareRequestSchema, input);
     const { parseRecipient, AgeCipherPool, RewrapPool } = await import('./crypto/index.ts');
     parseRecipient(req.recipient);
+    // Sharing needs the account: ACCOUNT_MISSING before the ledger is opened (or created).
+    await this.#accounts.readPublic();
     let root = req.dataset;
     root = await this.#rootOfReceiptFile(req.dataset) ?? root;
     const ds = this.#ledgerDb().getDataset(root);
@@ -1683,17 +1708,20 @@ export class Notarium {
    * Writes the encrypted objects named by `refs` as one CARv1 file (full DAGs), for a USB
    * transfer: a dataset id or root (its manifest and every file's header and payload), a
    * receipt or share ticket file (that dataset, plus the ticket's envelope), or a CID.
+   * `options.replace` allows replacing an existing `out`; without it an existing `out` is
+   * refused and left untouched.
    * @throws NotariumError('NOT_FOUND') for an unknown ref or a block not stored here,
-   *   ('INVALID_INPUT') for no refs or an unwritable output folder.
+   *   ('INVALID_INPUT') for no refs, an unwritable output folder or an existing `out`
+   *   without `replace`.
    */
-  async carExport(refs: readonly string[], out: string, onBlock?: (blocks: number, blockBytes: number) => void): Promise<{ path: string; roots: string[]; blocks: number; blockBytes: number; fileBytes: number }> {
+  async carExport(refs: readonly string[], out: string, options: { replace?: boolean; onBlock?: (blocks: number, blockBytes: number) => void } = {}): Promise<{ path: string; roots: string[]; blocks: number; blockBytes: number; fileBytes: number }> {
     if (refs.length === 0) throw new NotariumError('INVALID_INPUT', 'Name at least one dataset, receipt, share ticket or CID to export.');
     const roots: CID[] = [];
     for (const ref of refs) roots.push(...(await this.#carRoots(ref)));
     const target = path.resolve(out);
     await assertWritableFolder(path.dirname(target), 'CAR');
     const [ipfs, { exportCar }] = await Promise.all([this.#ipfsNode(), import('./ipfs/car-export.ts')]);
-    const r = await exportCar(ipfs, roots, target, onBlock === undefined ? {} : { onBlock });
+    const r = await exportCar(ipfs, roots, target, options);
     return { path: target, roots: r.roots.map(String), blocks: r.blocks, blockBytes: r.blockBytes, fileBytes: r.fileBytes };
   }
 
@@ -1799,6 +1827,8 @@ export class Notarium {
 
   /** Datasets in the local ledger, newest first. */
   datasets(): DatasetSummary[] {
+    // A folder still to be made has no ledger: listing creates nothing.
+    if (this.#folderUnmade && !existsSync(this.layout.ledgerFile)) return [];
     const ledger = this.#ledgerDb();
     const all = ledger.listDatasets();
     const confirmations = ledger.anchorConfirmationsByRoot();

@@ -6,7 +6,8 @@
  * importing Electron. See https://www.electronjs.org/docs/latest/api/app#appgetpathname
  * and the XDG Base Directory spec for Linux.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
+import { mkdir, readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -115,9 +116,38 @@ export class DataDirLayout {
    * @throws the underlying fs error (e.g. EACCES) when a folder cannot be created.
    */
   async ensure(): Promise<void> {
-    for (const dir of [this.root, this.keysDir, this.ipfsDir, this.devnetDir, this.receiptsDir]) {
+    for (const dir of this.#folders()) {
       await mkdir(dir, { recursive: true, mode: DATA_DIR_MODE });
     }
+  }
+
+  /**
+   * {@link DataDirLayout.ensure}, synchronously: for the first use of a service that opens
+   * its store synchronously (the SQLite ledger).
+   *
+   * @throws the underlying fs error (e.g. EACCES) when a folder cannot be created.
+   */
+  ensureSync(): void {
+    for (const dir of this.#folders()) mkdirSync(dir, { recursive: true, mode: DATA_DIR_MODE });
+  }
+
+  /**
+   * True when the data folder does not exist or is an empty folder: it holds no account,
+   * ledger or blocks yet. Reads the disk; creates nothing.
+   *
+   * @throws the underlying fs error when the folder exists but cannot be listed, or
+   *   (ENOTDIR) when it is a file.
+   */
+  async isUnused(): Promise<boolean> {
+    const names = await readdir(this.root).catch((e: unknown) => {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw e;
+    });
+    return names.length === 0;
+  }
+
+  #folders(): string[] {
+    return [this.root, this.keysDir, this.ipfsDir, this.devnetDir, this.receiptsDir];
   }
 }
 

@@ -7,7 +7,7 @@
 import { NotariumError } from '../errors.ts';
 import { OPERATIONS, isOperationName, type OperationName, type ParsedRequestOf } from './contract.ts';
 import { failure, success, type Outcome } from './outcome.ts';
-import { parseRequest } from './schemas.ts';
+import { fieldLabel, parseRequest } from './schemas.ts';
 import type { ProgressData } from './progress.ts';
 
 /** What a handler gets besides its parsed request. */
@@ -37,7 +37,7 @@ export async function dispatch(name: unknown, rawRequest: unknown, handlers: Par
     const result = await handler(req, ctx);
     const parsed = spec.response.safeParse(result);
     if (!parsed.success) {
-      throw new NotariumError('INTERNAL', `The ${name} result does not match the API contract (${parsed.error.issues[0]?.path.join('.') ?? ''}: ${parsed.error.issues[0]?.message ?? ''}).`);
+      throw new NotariumError('INTERNAL', `The ${name} result does not match the API contract (${fieldLabel(parsed.error.issues[0]?.path ?? [])}: ${parsed.error.issues[0]?.message ?? ''}).`);
     }
     return success(parsed.data);
   } catch (e) {

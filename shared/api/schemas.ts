@@ -132,14 +132,30 @@ export type CidRequest = z.input<typeof cidRequestSchema>;
 export const passphraseSchema = z.string().min(8, 'the passphrase must have at least 8 characters').max(1024);
 
 /**
+ * A zod issue path as people read it: list entries counted from 1 after a `#` (not in
+ * brackets, which programmers read as zero-based), object keys joined with dots
+ * (`['authors', 1, 'orcid']` → `authors #2.orcid`); `(input)` for the whole input.
+ */
+export function fieldLabel(issuePath: readonly PropertyKey[]): string {
+  let label = '';
+  for (const key of issuePath) {
+    if (typeof key === 'number') label += `${label === '' ? '' : ' '}#${key + 1}`;
+    else label += `${label === '' ? '' : '.'}${String(key)}`;
+  }
+  return label === '' ? '(input)' : label;
+}
+
+/**
  * Parses `input` with `schema`.
- * @throws NotariumError('INVALID_INPUT') listing every issue with its field path.
+ * @throws NotariumError('INVALID_INPUT') listing every issue with its field as people
+ *   count it ({@link fieldLabel}: `authors #2` is the second author); `details.issues`
+ *   keeps, per issue, that `field` and the machine `path` (zod's, zero-based, dot-joined).
  */
 export function parseRequest<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const r = schema.safeParse(input);
   if (!r.success) {
-    const issues = r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-    throw new NotariumError('INVALID_INPUT', `Invalid input:\n${issues.map((i) => `  - ${i.path === '' ? '(input)' : i.path}: ${i.message}`).join('\n')}`, {
+    const issues = r.error.issues.map((i) => ({ path: i.path.join('.'), field: fieldLabel(i.path), message: i.message }));
+    throw new NotariumError('INVALID_INPUT', `Invalid input:\n${issues.map((i) => `  - ${i.field}: ${i.message}`).join('\n')}`, {
       details: { issues },
     });
   }

@@ -102,6 +102,14 @@ describe('notarium CLI', () => {
     expect(await datasetCount()).toBe(before);
   });
 
+  it('a bad second recipient is named recipients #2, as people count (not zod\'s zero-based recipients.1)', () => {
+    const good = 'age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq';
+    const r = run(['notarize', folder, '--title', 'x', '--recipient', good, '--recipient', 'age1notarecipient']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/- recipients #2: .*\[INVALID_INPUT\]/s);
+    expect(r.stderr).not.toMatch(/recipients\.1/);
+  });
+
   it('wrong passphrase: WRONG_PASSPHRASE, exit 2, no dataset and no IPFS blocks added', async () => {
     const before = await datasetCount();
     const blocksBefore = await readdir(path.join(dataDir, 'ipfs'), { recursive: true });
@@ -118,6 +126,34 @@ describe('notarium CLI', () => {
     expect(r.status).toBe(2);
     expect((r.json()['error'] as { code: string }).code).toBe('ACCOUNT_EXISTS');
     expect(await readFile(path.join(dataDir, 'keys', 'ethereum.json'), 'utf8')).toBe(keystore);
+  });
+
+  it('on a missing or empty data folder, commands fail with ACCOUNT_MISSING (or list nothing) and leave nothing behind; init then creates the layout', async () => {
+    const missing = path.join(tmp.dir, 'no-such-data');
+    const empty = path.join(tmp.dir, 'empty-data');
+    await mkdir(empty);
+    const fails: string[][] = [
+      ['--json', 'notarize', folder, '--title', 'x'],
+      ['--json', 'share', `0x${'ab'.repeat(32)}`, '--recipient', 'age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq'],
+      ['--json', 'account'],
+    ];
+    for (const dir of [missing, empty]) {
+      for (const args of fails) {
+        const r = run(args, { NOTARIUM_DATA_DIR: dir });
+        expect({ args, status: r.status, code: (r.json()['error'] as { code: string }).code }).toEqual({ args, status: 2, code: 'ACCOUNT_MISSING' });
+      }
+      const list = run(['--json', 'datasets'], { NOTARIUM_DATA_DIR: dir });
+      expect(list.status).toBe(0);
+      expect(list.json()).toEqual([]);
+      expect(run(['--json', 'pending'], { NOTARIUM_DATA_DIR: dir }).status).toBe(0);
+    }
+    expect(await readdir(missing).catch((e: NodeJS.ErrnoException) => e.code)).toBe('ENOENT');
+    expect(await readdir(empty)).toEqual([]);
+
+    const init = run(['--json', 'init'], { NOTARIUM_DATA_DIR: missing });
+    expect(init.status).toBe(0);
+    expect((await readdir(missing)).sort()).toEqual(expect.arrayContaining(['devnet', 'ipfs', 'keys', 'receipts']));
+    expect(await readdir(path.join(missing, 'keys'))).toContain('account.json');
   });
 
   it('verify with a file that is not a receipt: RECEIPT_INVALID, exit 2', async () => {

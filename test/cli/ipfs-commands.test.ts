@@ -5,7 +5,7 @@
  * 127.0.0.1 address and stops cleanly on SIGINT, and `ipfs gc` removes only unpinned blocks.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
@@ -70,6 +70,45 @@ describe('notarium car / ipfs commands', () => {
     const unknown = run(siteA, ['--json', 'car', 'export', 'no-such-dataset', '-o', path.join(tmp.dir, 'x.car')]);
     expect(unknown.status).toBe(2);
     expect(unknown.json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
+  });
+
+  it('car export refuses an existing --out file (exit 2, INVALID_INPUT naming it, file untouched) and replaces it with --force', async () => {
+    const taken = path.join(tmp.dir, 'taken.car');
+    await writeFile(taken, 'precious');
+    const before = await readdir(tmp.dir);
+    const refused = run(siteA, ['--json', 'car', 'export', cid, '-o', taken]);
+    expect(refused.status).toBe(2);
+    expect(refused.json()).toMatchObject({ error: { code: 'INVALID_INPUT', message: expect.stringContaining(taken) as unknown } });
+    expect(await readFile(taken, 'utf8')).toBe('precious');
+    expect(await readdir(tmp.dir)).toEqual(before);
+
+    const forced = run(siteA, ['--json', 'car', 'export', cid, '-o', taken, '--force']);
+    expect(forced.status).toBe(0);
+    expect(forced.json()).toMatchObject({ path: taken, roots: [cid], blocks: 3 });
+    expect((await readFile(taken)).length).toBe(forced.json()['fileBytes']);
+  });
+
+  it('car import of a truncated and of an altered CAR both exit 1 (the data does not check out), importing nothing', async () => {
+    const car = path.join(tmp.dir, 'good.car');
+    expect(run(siteA, ['--json', 'car', 'export', cid, '-o', car]).status).toBe(0);
+    const bytes = await readFile(car);
+    const truncated = path.join(tmp.dir, 'truncated.car');
+    await writeFile(truncated, bytes.subarray(0, bytes.length - 1000));
+    const altered = path.join(tmp.dir, 'altered.car');
+    const flipped = Buffer.from(bytes);
+    const at = Math.floor(flipped.length / 2);
+    flipped[at] = (flipped[at] as number) ^ 0x01;
+    await writeFile(altered, flipped);
+
+    const siteC = path.join(tmp.dir, 'site-c');
+    const t = run(siteC, ['--json', 'car', 'import', truncated]);
+    expect(t.status).toBe(1);
+    expect(t.json()).toMatchObject({ error: { code: 'INVALID_INPUT', details: { integrity: 'truncated' } } });
+    const a = run(siteC, ['--json', 'car', 'import', altered]);
+    expect(a.status).toBe(1);
+    expect(a.json()).toMatchObject({ error: { code: 'CID_MISMATCH', details: { integrity: 'altered' } } });
+    const blocks = await readdir(path.join(siteC, 'ipfs', 'blocks'), { recursive: true, withFileTypes: true }).catch(() => []);
+    expect(blocks.filter((e) => e.isFile())).toEqual([]);
   });
 
   it('ipfs serve prints its 127.0.0.1 multiaddr and exits 0 on SIGINT', async () => {

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -86,5 +86,16 @@ describe('DataDirLayout', () => {
       expect(s.isDirectory()).toBe(true);
       expect(s.mode & 0o777).toBe(0o700);
     }
+  });
+
+  it.skipIf(process.platform === 'win32')('isUnused is true for a missing or empty folder and creates nothing; ensureSync makes the layout (0700)', async () => {
+    const layout = new DataDirLayout(path.join(tmp, 'later'));
+    expect(await layout.isUnused()).toBe(true);
+    await expect(stat(layout.root)).rejects.toMatchObject({ code: 'ENOENT' });
+    await mkdir(layout.root);
+    expect(await layout.isUnused()).toBe(true);
+    layout.ensureSync();
+    expect(await layout.isUnused()).toBe(false);
+    for (const dir of [layout.keysDir, layout.ipfsDir, layout.devnetDir, layout.receiptsDir]) expect((await stat(dir)).mode & 0o777).toBe(0o700);
   });
 });

@@ -11,7 +11,7 @@
  * interrupted export never leaves a truncated CAR that looks finished.
  */
 import { randomBytes } from 'node:crypto';
-import { open, rename, unlink } from 'node:fs/promises';
+import { link, lstat, open, rename, unlink } from 'node:fs/promises';
 import { CarWriter } from '@ipld/car/writer';
 import * as dagPb from '@ipld/dag-pb';
 import type { CID } from 'multiformats/cid';
@@ -30,6 +30,8 @@ export interface CarExportOptions {
   signal?: AbortSignal;
   /** Called after each block is written, with running totals. */
   onBlock?: (blocks: number, blockBytes: number) => void;
+  /** Replace `file` if it exists; by default an existing file (or anything at that path) is refused. */
+  replace?: boolean;
 }
 
 /** What exportCar wrote. */
@@ -45,10 +47,12 @@ export interface CarExportResult {
 }
 
 /**
- * Writes the DAGs of `roots` from `source` to the CARv1 file `file` (replaced if it
- * exists). Only dag-pb and raw blocks are followed: Notarium stores UnixFS files.
+ * Writes the DAGs of `roots` from `source` to the CARv1 file `file`. Only dag-pb and raw
+ * blocks are followed: Notarium stores UnixFS files. An existing `file` is left untouched
+ * and refused unless `options.replace`.
  *
- * @throws NotariumError('INVALID_INPUT') for no roots or a block of another codec;
+ * @throws NotariumError('INVALID_INPUT') for no roots, a block of another codec, or an
+ *   existing `file` without `replace` (checked before and again when the file is put in place);
  *   the source's 'NOT_FOUND' / 'CID_MISMATCH' for a missing or corrupt block;
  *   'CANCELLED' when `signal` aborts; 'IPFS_FAILED' if the file cannot be written.
  *   Nothing is left at `file` on failure.
@@ -56,6 +60,8 @@ export interface CarExportResult {
 export async function exportCar(source: BlockSource, roots: readonly CID[], file: string, options: CarExportOptions = {}): Promise<CarExportResult> {
   const distinctRoots = distinct(roots);
   if (distinctRoots.length === 0) throw new NotariumError('INVALID_INPUT', 'a CAR export needs at least one root CID');
+  const replace = options.replace === true;
+  if (!replace && (await exists(file))) throw fileExists(file);
   const temp = `${file}.${randomBytes(6).toString('hex')}.partial`;
   const { writer, out } = CarWriter.create(distinctRoots);
   let fileBytes = 0;
@@ -89,7 +95,8 @@ export async function exportCar(source: BlockSource, roots: readonly CID[], file
     } finally {
       await handle.close();
     }
-    await rename(temp, file);
+    if (replace) await rename(temp, file);
+    else await renameNoReplace(temp, file);
   } catch (error) {
     await unlink(temp).catch(() => undefined);
     if (options.signal?.aborted === true) throw new NotariumError('CANCELLED', 'CAR export cancelled', { cause: error });
@@ -97,6 +104,33 @@ export async function exportCar(source: BlockSource, roots: readonly CID[], file
     throw new NotariumError('IPFS_FAILED', `cannot write the CAR file ${file}: ${(error as Error).message}`, { cause: error, details: { path: file } });
   }
   return { roots: distinctRoots, blocks, blockBytes, fileBytes };
+}
+
+async function exists(file: string): Promise<boolean> {
+  return lstat(file).then(() => true, () => false);
+}
+
+function fileExists(file: string, cause?: unknown): NotariumError {
+  return new NotariumError('INVALID_INPUT', `${file} already exists; choose another file name, or pass --force to replace it.`, { ...(cause === undefined ? {} : { cause }), details: { path: file } });
+}
+
+/**
+ * Moves `temp` to `file` unless something is at `file` by then: a hard link fails with
+ * EEXIST instead of replacing. File systems without hard links (FAT and exFAT USB disks)
+ * fall back to a check then a rename, which leaves a tiny window.
+ */
+async function renameNoReplace(temp: string, file: string): Promise<void> {
+  try {
+    await link(temp, file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw fileExists(file, error);
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw error;
+    if (await exists(file)) throw fileExists(file);
+    await rename(temp, file);
+    return;
+  }
+  await unlink(temp);
 }
 
 /** Every block of the DAGs of `roots`, depth first in link order, each once. */

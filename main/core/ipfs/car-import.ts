@@ -21,6 +21,14 @@ import { sha256 } from 'multiformats/hashes/sha2';
 import { isNotariumError, NotariumError } from '../../../shared/errors.ts';
 import type { CarImportResult } from './backend.ts';
 
+/**
+ * `details.integrity` of the errors for a CAR whose content does not check out, as
+ * opposed to a file that is not a CAR or not importable: the block data stops early
+ * ('truncated'), a block does not hash to its CID ('altered'), or a root's DAG misses a
+ * block ('incomplete'). The CLI exits 1 ("verification failed") for these.
+ */
+export type CarIntegrityFailure = 'truncated' | 'altered' | 'incomplete';
+
 /** Largest block accepted, in bytes: 2 MiB, the bitswap limit (our leaves are 1 MiB). */
 export const MAX_CAR_BLOCK_BYTES = 2 * 1_048_576;
 
@@ -44,7 +52,9 @@ export interface ReadCarOptions {
  * @throws NotariumError('INVALID_INPUT') for a file that is not a CAR, is truncated,
  *   names no roots, holds a block over MAX_CAR_BLOCK_BYTES, a codec other than dag-pb
  *   or raw inside a root's DAG, or misses a block of a root's DAG;
- *   ('CID_MISMATCH') for a block whose bytes do not hash to its CID; ('NOT_FOUND') if
+ *   ('CID_MISMATCH') for a block whose bytes do not hash to its CID. A truncated file,
+ *   an altered block and a missing block carry `details.integrity` (CarIntegrityFailure).
+ *   ('NOT_FOUND') if
  *   the file does not exist; ('CANCELLED') when `signal` aborts.
  */
 export async function readVerifiedCar(file: string, local: LocalBlocks, options: ReadCarOptions = {}): Promise<CarImportResult> {
@@ -83,7 +93,7 @@ export async function readVerifiedCar(file: string, local: LocalBlocks, options:
     } catch (error) {
       if (isNotariumError(error) || options.signal?.aborted === true) throw error;
       // The parser's "Unexpected end of data" and friends: the file stops mid-block.
-      throw invalid(file, `is truncated or corrupt (${(error as Error).message})`, error);
+      throw invalid(file, `is truncated or corrupt (${(error as Error).message})`, error, { integrity: 'truncated' satisfies CarIntegrityFailure });
     }
     await checkComplete(file, roots, present, links, local, options.signal);
   } catch (error) {
@@ -105,7 +115,7 @@ async function verifyCarBlock(cid: CID, bytes: Uint8Array): Promise<void> {
   else if (cid.multihash.code === identity.code) digest = identity.digest(bytes).bytes;
   else throw new NotariumError('INVALID_INPUT', `block ${cid.toString()} uses multihash 0x${cid.multihash.code.toString(16)}; only sha2-256 is accepted`, { details: { cid: cid.toString() } });
   if (!equals(digest, cid.multihash.bytes)) {
-    throw new NotariumError('CID_MISMATCH', `block ${cid.toString()} in the CAR does not hash to its CID: the file was altered`, { details: { cid: cid.toString() } });
+    throw new NotariumError('CID_MISMATCH', `block ${cid.toString()} in the CAR does not hash to its CID: the file was altered`, { details: { cid: cid.toString(), integrity: 'altered' satisfies CarIntegrityFailure } });
   }
 }
 
@@ -127,7 +137,7 @@ async function checkComplete(file: string, roots: readonly CID[], present: Reado
         continue;
       }
       if (!(await local.has(cid))) {
-        throw invalid(file, `misses block ${cid.toString()} of root ${root.toString()}: the DAG is incomplete`, undefined, { cid: cid.toString(), root: root.toString() });
+        throw invalid(file, `misses block ${cid.toString()} of root ${root.toString()}: the DAG is incomplete`, undefined, { cid: cid.toString(), root: root.toString(), integrity: 'incomplete' satisfies CarIntegrityFailure });
       }
       if (cid.code === dagPb.code) stack.push(...dagPb.decode(await local.getBlock(cid)).Links.map((link) => link.Hash));
     }

@@ -87,6 +87,20 @@ describe('CAR export', () => {
     await expect(exportCar(a, [absent.cid], join(work, 'x.car'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(await readdir(work)).toEqual([]);
   });
+
+  it('refuses an existing file with INVALID_INPUT naming it, leaving it untouched; replace: true replaces it', async () => {
+    const { roots } = await twoFiles();
+    const file = join(work, 'taken.car');
+    await writeFile(file, 'not mine to overwrite');
+    await expect(exportCar(a, roots, file)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining(file) as unknown, details: { path: file } });
+    expect(await readFile(file, 'utf8')).toBe('not mine to overwrite');
+    expect(await readdir(work)).toEqual(['taken.car']);
+
+    const result = await exportCar(a, roots, file, { replace: true });
+    expect((await stat(file)).size).toBe(result.fileBytes);
+    expect((await (await CarReader.fromBytes(await readFile(file))).getRoots()).map(String)).toEqual(roots.map(String));
+    expect(await readdir(work)).toEqual(['taken.car']);
+  });
 });
 
 describe('CAR import', () => {
@@ -111,7 +125,7 @@ describe('CAR import', () => {
     const bytes = await readFile(file);
     await writeFile(file, bytes.subarray(0, bytes.length - 1000));
 
-    await expect(b.importCar(file)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('nothing was imported') as unknown });
+    await expect(b.importCar(file)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('nothing was imported') as unknown, details: { integrity: 'truncated' } });
     expect(await filesUnder(join(bFolder, 'blocks'))).toEqual([]);
     expect(await filesUnder(join(bFolder, 'staging'))).toEqual([]);
     for (const root of roots) expect(await b.isPinned(root)).toBe(false);
@@ -127,7 +141,7 @@ describe('CAR import', () => {
     bytes[at] = (bytes[at] as number) ^ 0x01;
     await writeFile(file, bytes);
 
-    await expect(b.importCar(file)).rejects.toMatchObject({ code: 'CID_MISMATCH' });
+    await expect(b.importCar(file)).rejects.toMatchObject({ code: 'CID_MISMATCH', details: { integrity: 'altered' } });
     expect(await filesUnder(join(bFolder, 'blocks'))).toEqual([]);
     for (const root of roots) expect(await b.isPinned(root)).toBe(false);
   });
@@ -144,7 +158,7 @@ describe('CAR import', () => {
     await writer.close();
     await writeFile(file, await collected);
 
-    await expect(b.importCar(file)).rejects.toMatchObject({ code: 'INVALID_INPUT', details: { cid: firstLeaf?.toString() } });
+    await expect(b.importCar(file)).rejects.toMatchObject({ code: 'INVALID_INPUT', details: { cid: firstLeaf?.toString(), integrity: 'incomplete' } });
     expect(await filesUnder(join(bFolder, 'blocks'))).toEqual([]);
 
     // The receiving site got the missing leaf earlier (another CAR, another dataset).
