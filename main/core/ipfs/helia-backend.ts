@@ -353,7 +353,9 @@ export class HeliaBackend implements IpfsBackend {
     return this.#gate.shared(async () => {
       const { importCarStaged } = await import('./car-stage.ts');
       const result = await importCarStaged(file, this.#blockstore, path.join(this.#folder, 'staging'), options);
-      for (const root of result.roots) await this.pin(root, options);
+      // One commit for all the pins (a CAR of a dataset has two roots per file), not one each.
+      for (const root of result.roots) await this.pin(root, { ...options, commit: false });
+      await this.commit();
       return result;
     });
   }
