@@ -46,6 +46,9 @@ import { verifyFiles, type ChainCheck, type ChainVerifier, type VerifyReport } f
 import type { CipherPort, StoragePort } from './notary/ports.ts';
 import type { JobJournal, JobSpec } from './notary/job-journal.ts';
 
+/** Why a LOCAL devnet receipt's anchor cannot be found from another data folder. */
+const LOCAL_DEVNET_HINT = ' This receipt was anchored on a LOCAL devnet: only the data folder that made it holds that chain (run `notarium devnet` there and verify with --rpc).';
+
 /** Receipts of this size (bytes) or more make verify a many-file job, run under the frugal heap (heap.ts). */
 const RECEIPT_BYTES_FOR_FRUGAL_HEAP = 1024 * 1024;
 
@@ -1489,6 +1492,8 @@ export class Notarium {
         return { provider: p, close: async () => p.destroy() };
       }
       if (receipt.network.local && BigInt(receipt.network.chainId) === DEVNET_CHAIN_ID) {
+        // A data folder not made yet has no devnet: starting an empty one would only write a folder.
+        if (this.#folderUnmade) return null;
         return { provider: (await this.#chainContextForDevnet()).provider, close: async () => undefined };
       }
       return null;
@@ -1513,6 +1518,9 @@ export class Notarium {
           if (conn !== null) {
             provider = conn.provider;
             close = conn.close;
+          } else if (receipt.network.local) {
+            // No devnet here (see providerFor): as for an anchor not found on another devnet.
+            return { check: { status: 'skipped', message: `transaction ${receipt.anchor.txHash} cannot be checked: ${this.layout.root} holds no devnet.${LOCAL_DEVNET_HINT}` }, supersededBy: null, unreachable: true };
           } else {
             const preset = (await loadChain()).networkByChainId(receipt.network.chainId);
             return fail('CHAIN_FAILED', `No RPC endpoint configured for chain ${receipt.network.chainId} (${preset?.name ?? receipt.network.name}); pass --rpc <url>${preset?.publicRpcUrl ? ` (e.g. ${preset.publicRpcUrl})` : ''}, or --offline.`);
@@ -1534,9 +1542,7 @@ export class Notarium {
           });
           if (!v.ok) {
             const p = v.problems[0];
-            const localHint = receipt.network.local && v.problems.some((x) => x.code === 'TX_NOT_FOUND' || x.code === 'NOT_ANCHORED')
-              ? ' This receipt was anchored on a LOCAL devnet: only the data folder that made it holds that chain (run `notarium devnet` there and verify with --rpc).'
-              : '';
+            const localHint = receipt.network.local && v.problems.some((x) => x.code === 'TX_NOT_FOUND' || x.code === 'NOT_ANCHORED') ? LOCAL_DEVNET_HINT : '';
             // A LOCAL devnet's anchor simply is not on any other chain: checked elsewhere (an IP
             // office's machine) that is "cannot be checked here", not evidence of tampering.
             const elsewhere = localHint !== '' && v.problems.every((x) => x.code === 'TX_NOT_FOUND' || x.code === 'NOT_ANCHORED' || x.code === 'EVENT_NOT_FOUND');

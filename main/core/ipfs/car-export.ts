@@ -12,6 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { link, lstat, open, rename, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
 import { CarWriter } from '@ipld/car/writer';
 import * as dagPb from '@ipld/dag-pb';
 import type { CID } from 'multiformats/cid';
@@ -51,8 +52,8 @@ export interface CarExportResult {
  * blocks are followed: Notarium stores UnixFS files. An existing `file` is left untouched
  * and refused unless `options.replace`.
  *
- * @throws NotariumError('INVALID_INPUT') for no roots, a block of another codec, or an
- *   existing `file` without `replace` (checked before and again when the file is put in place);
+ * @throws NotariumError('INVALID_INPUT') for no roots, a block of another codec, a folder
+ *   at `file` (even with `replace`), or an existing `file` without `replace` (checked before and again when the file is put in place);
  *   the source's 'NOT_FOUND' / 'CID_MISMATCH' for a missing or corrupt block;
  *   'CANCELLED' when `signal` aborts; 'IPFS_FAILED' if the file cannot be written.
  *   Nothing is left at `file` on failure.
@@ -61,6 +62,10 @@ export async function exportCar(source: BlockSource, roots: readonly CID[], file
   const distinctRoots = distinct(roots);
   if (distinctRoots.length === 0) throw new NotariumError('INVALID_INPUT', 'a CAR export needs at least one root CID');
   const replace = options.replace === true;
+  // A folder is never replaced, --force or not: name a file in it.
+  if ((await lstat(file).catch(() => null))?.isDirectory() === true) {
+    throw new NotariumError('INVALID_INPUT', `${file} is a folder; name the CAR file to write (e.g. ${join(file, 'dataset.car')}).`, { details: { path: file } });
+  }
   if (!replace && (await exists(file))) throw fileExists(file);
   const temp = `${file}.${randomBytes(6).toString('hex')}.partial`;
   const { writer, out } = CarWriter.create(distinctRoots);

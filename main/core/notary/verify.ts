@@ -363,7 +363,7 @@ export async function verifyFiles(opts: VerifyOptions): Promise<VerifyReport> {
   } else if (ok) {
     summary = `${matched} file(s) match the receipt and its signatures; the chain was NOT checked (offline), so the time ${when} is unproven.`;
   } else if (incomplete) {
-    summary = `Could not check the chain (${chain.check.message}). The ${matched} file(s), the Merkle proofs and the signatures match the receipt; run again when the chain is reachable, or use --offline.`;
+    summary = `Could not check the chain: ${chain.check.message.replace(/\.$/, '')}. The ${matched} file(s), the Merkle proofs and the signatures match the receipt; run again when the chain is reachable, or use --offline.`;
   } else {
     const failedFiles = offline.files.filter((f) => f.status === 'fail' || f.status === 'missing').length;
     const reasons = [

@@ -5,7 +5,7 @@
  * file is rejected with nothing stored.
  */
 import { randomBytes } from 'node:crypto';
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CarReader } from '@ipld/car/reader';
 import { CarWriter } from '@ipld/car/writer';
@@ -100,6 +100,18 @@ describe('CAR export', () => {
     expect((await stat(file)).size).toBe(result.fileBytes);
     expect((await (await CarReader.fromBytes(await readFile(file))).getRoots()).map(String)).toEqual(roots.map(String));
     expect(await readdir(work)).toEqual(['taken.car']);
+  });
+
+  it('refuses a folder at the output path, even with replace, and leaves nothing in it', async () => {
+    const { roots } = await twoFiles();
+    const folder = join(work, 'usb');
+    await mkdir(folder);
+    for (const replace of [false, true]) {
+      await expect(exportCar(a, roots, folder, { replace })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('is a folder') as unknown, details: { path: folder } });
+    }
+    expect((await stat(folder)).isDirectory()).toBe(true);
+    expect(await readdir(folder)).toEqual([]);
+    expect(await readdir(work)).toEqual(['usb']);
   });
 });
 
