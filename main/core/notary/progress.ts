@@ -9,9 +9,12 @@ export interface Progress {
   bytesTotal: number;
   /** Average throughput since start, bytes per second. */
   bytesPerSecond: number;
-  /** Estimated seconds left, or null when unknown. */
+  /** Estimated seconds left, or null when unknown (also during the first ETA_AFTER_SECONDS). */
   etaSeconds: number | null;
 }
+
+/** Seconds of work before an ETA is given. */
+export const ETA_AFTER_SECONDS = 1;
 
 /** Accumulates bytes/files and emits throttled Progress events. */
 export class ProgressMeter {
@@ -51,7 +54,9 @@ export class ProgressMeter {
       bytesDone: this.#bytes,
       bytesTotal: this.#bytesTotal,
       bytesPerSecond: rate,
-      etaSeconds: rate > 0 ? (this.#bytesTotal - this.#bytes) / rate : null,
+      // Not before a second of work: the first chunks' rate (start-up, a burst into the page
+      // cache) gave estimates like 315 minutes for a job of seconds.
+      etaSeconds: seconds >= ETA_AFTER_SECONDS && rate > 0 ? (this.#bytesTotal - this.#bytes) / rate : null,
     };
   }
 
