@@ -32,13 +32,50 @@ export function exitCodeFor(e: unknown): number {
   return EXIT.failed;
 }
 
+/**
+ * Request fields (shared/api/schemas.ts) as the CLI's options name them, for validation
+ * errors: `--orcid`, not the API's `authorOrcid`. Fields not listed keep their API name.
+ */
+const OPTION_OF_FIELD: Readonly<Record<string, string>> = {
+  authorName: '--name',
+  authorOrcid: '--orcid',
+  authors: '--author',
+  confirmations: '--confirmations',
+  draftOut: '--draft-out',
+  inputs: 'the files or folder',
+  out: '--out',
+  purpose: '--purpose',
+  receipt: '--receipt',
+  receiptOut: '--receipt-out',
+  recipient: '--recipient',
+  recipients: '--recipient',
+  rpc: '--rpc',
+  title: '--title',
+};
+
+/** An issue's field label (`authorOrcid`, `recipients #2`) with its leading field named as the CLI option. */
+export function optionLabel(field: string): string {
+  const m = /^([A-Za-z]+)(.*)$/s.exec(field);
+  const option = m === null ? undefined : OPTION_OF_FIELD[m[1] as string];
+  return option === undefined ? field : `${option}${m?.[2] ?? ''}`;
+}
+
 /** Prints an error: `{"error": {code, message, details}}` on stdout with --json, else "notarium: message [CODE]" on stderr. */
 export function printError(e: unknown, json: boolean): void {
   const err = isNotariumError(e)
     ? e.toJSON()
     : { code: 'INTERNAL' as const, message: e instanceof Error ? e.message : String(e) };
-  if (json) process.stdout.write(`${JSON.stringify({ error: err })}\n`);
-  else process.stderr.write(`notarium: ${err.message} [${err.code}]\n`);
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ error: err })}\n`);
+    return;
+  }
+  // Validation errors (parseRequest) name each field as the CLI's option.
+  const issues = 'details' in err ? (err.details as { issues?: unknown } | undefined)?.issues : undefined;
+  const message =
+    err.code === 'INVALID_INPUT' && Array.isArray(issues) && issues.every((i: { field?: unknown; message?: unknown }) => typeof i.field === 'string' && typeof i.message === 'string')
+      ? `Invalid input:\n${(issues as { field: string; message: string }[]).map((i) => `  - ${optionLabel(i.field)}: ${i.message}`).join('\n')}`
+      : err.message;
+  process.stderr.write(`notarium: ${message} [${err.code}]\n`);
 }
 
 /** Prints a command's result: JSON (one line) or the human text. */

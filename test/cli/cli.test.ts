@@ -102,12 +102,20 @@ describe('notarium CLI', () => {
     expect(await datasetCount()).toBe(before);
   });
 
-  it('a bad second recipient is named recipients #2, as people count (not zod\'s zero-based recipients.1)', () => {
+  it('a bad second recipient is named --recipient #2, as people count and as the option is named (not zod\'s recipients.1)', () => {
     const good = 'age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq';
     const r = run(['notarize', folder, '--title', 'x', '--recipient', good, '--recipient', 'age1notarecipient']);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/- recipients #2: .*\[INVALID_INPUT\]/s);
+    expect(r.stderr).toMatch(/- --recipient #2: .*\[INVALID_INPUT\]/s);
     expect(r.stderr).not.toMatch(/recipients\.1/);
+    // The API's field names stay in --json, with zod's path for programs.
+    const j = run(['--json', 'notarize', folder, '--title', 'x', '--recipient', good, '--recipient', 'age1notarecipient']);
+    expect(JSON.parse(j.stdout)).toMatchObject({ error: { code: 'INVALID_INPUT', details: { issues: [{ path: 'recipients.1', field: 'recipients #2' }] } } });
+    // A bad --orcid is named --orcid, not authorOrcid.
+    const o = run(['notarize', folder, '--title', 'x', '--orcid', '1234']);
+    expect(o.status).toBe(2);
+    expect(o.stderr).toMatch(/- --orcid: /);
+    expect(o.stderr).not.toMatch(/authorOrcid/);
   });
 
   it('wrong passphrase: WRONG_PASSPHRASE, exit 2, no dataset and no IPFS blocks added', async () => {
