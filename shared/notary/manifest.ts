@@ -26,7 +26,8 @@ const cid = z.string().regex(/^b[a-z2-7]{20,}$/, 'expected a base32 CIDv1');
 /** ORCID iD (https://support.orcid.org/hc/en-us/articles/360006897674), e.g. 0000-0002-1825-0097, check character verified (ISO 7064 11,2). */
 export const orcidSchema = z
   .string()
-  .regex(/^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$/, 'expected an ORCID iD like 0000-0002-1825-0097')
+  // abort: a malformed iD gets one message, not also the check digit's.
+  .regex(/^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$/, { message: 'expected an ORCID iD like 0000-0002-1825-0097', abort: true })
   .refine(isValidOrcid, 'the ORCID iD check digit is wrong (ISO 7064 11,2): check for a typo');
 
 /** One author as recorded in the manifest (signed through the manifest digest). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sha256, toUtf8Bytes } from 'ethers';
 import canonicalize from 'canonicalize';
-import { canonicalManifest, canonicalManifestPieces, manifestDigest, manifestUtf8, parseManifest, MANIFEST_PROFILE, type Manifest } from '../../shared/notary/manifest.ts';
+import { canonicalManifest, canonicalManifestPieces, manifestDigest, orcidSchema, manifestUtf8, parseManifest, MANIFEST_PROFILE, type Manifest } from '../../shared/notary/manifest.ts';
 
 const base: Manifest = {
   format: 'notarium-manifest',
@@ -73,5 +73,13 @@ describe('canonical manifest (RFC 8785)', () => {
     expect(pieces.length).toBeGreaterThan(1);
     expect(Buffer.concat(pieces).equals(Buffer.from(text, 'utf8'))).toBe(true);
     expect([...manifestUtf8('')]).toEqual([]);
+  });
+});
+
+describe('ORCID iD', () => {
+  it('gives a malformed iD one message (its form), a mistyped one the check digit, a good one none', () => {
+    expect(orcidSchema.safeParse('1234').error?.issues.map((i) => i.message)).toEqual(['expected an ORCID iD like 0000-0002-1825-0097']);
+    expect(orcidSchema.safeParse('0000-0002-1825-0098').error?.issues.map((i) => i.message)).toEqual(['the ORCID iD check digit is wrong (ISO 7064 11,2): check for a typo']);
+    expect(orcidSchema.safeParse('0000-0002-1825-0097').success).toBe(true);
   });
 });
