@@ -51,7 +51,20 @@ export const draftRequestSchema = z.strictObject({
   inputs: z.array(z.string().min(1)).min(1, 'give at least one file or folder'),
   title: z.string().trim().min(1, 'a title is required').max(500),
   /** Authors in signing order; empty: only this account. */
-  authors: z.array(authorSchema).max(64).default([]).refine((a) => new Set(a.map((x) => x.address.toLowerCase())).size === a.length, 'an author is listed twice'),
+  authors: z
+    .array(authorSchema)
+    .max(64)
+    .default([])
+    .superRefine((authors, ctx) => {
+      const first = new Map<string, number>();
+      authors.forEach((a, i) => {
+        const key = a.address.toLowerCase();
+        const at = first.get(key);
+        // Counted from 1, as fieldLabel names list entries.
+        if (at !== undefined) ctx.addIssue({ code: 'custom', path: [i, 'address'], message: `${a.address} is listed twice (also author #${at + 1})` });
+        else first.set(key, i);
+      });
+    }),
   public: z.boolean().default(false),
   recipients: z.array(ageRecipientSchema).default([]),
   /** Receipt of the version this dataset replaces. */

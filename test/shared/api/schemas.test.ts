@@ -24,6 +24,13 @@ describe('parseRequest', () => {
     expect(e.details).toMatchObject({ issues: [{ path: 'authors.1.address', field: 'authors #2.address' }] });
   });
 
+  it('names the author listed twice, and where it was first', () => {
+    const a = '0x'.padEnd(42, 'a');
+    const e = parseError(() => parseRequest(draftRequestSchema, { inputs: ['x'], title: 't', authors: [{ address: a }, { address: '0x'.padEnd(42, 'b') }, { address: a.toUpperCase().replace('0X', '0x') }] }));
+    expect(e.code).toBe('INVALID_INPUT');
+    expect(e.message).toMatch(new RegExp(`authors #3\\.address: ${a.toUpperCase().replace('0X', '0x')} is listed twice \\(also author #1\\)`));
+  });
+
   it('labels the first entry of a list #1, nested lists and the whole input', () => {
     expect(fieldLabel(['inputs', 0])).toBe('inputs #1');
     expect(fieldLabel(['purpose', 'modifiers', 2, 'code'])).toBe('purpose.modifiers #3.code');
