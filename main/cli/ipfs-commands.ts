@@ -7,15 +7,13 @@ import type { Command } from 'commander';
 import { NotariumError } from '../../shared/errors.ts';
 import { DEFAULT_GC_GRACE_SECONDS } from '../core/ipfs/gc.ts';
 import type { Notarium } from '../core/notarium.ts';
+import { formatBytes } from '../../shared/format.ts';
 import { printResult } from './output.ts';
 
 type Run = (cmd: Command, fn: (n: Notarium, g: { json?: boolean }) => Promise<number | undefined>) => Promise<void>;
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
-function mb(bytes: number): string {
-  return `${(bytes / 1e6).toFixed(1)} MB`;
-}
 
 /** Adds `car export`, `car import`, `ipfs serve` and `ipfs gc` to `program`; `run` opens services and maps errors. */
 export function registerIpfsCommands(program: Command, run: Run): void {
@@ -32,7 +30,7 @@ export function registerIpfsCommands(program: Command, run: Run): void {
         const result = await n.carExport(refs, String(o['out']), { replace: o['force'] === true });
         printResult(g.json === true, result, () =>
           [
-            `Wrote ${result.path}: ${result.roots.length} objects, ${result.blocks} blocks, ${mb(result.fileBytes)}`,
+            `Wrote ${result.path} (${formatBytes(result.fileBytes)}): ${result.roots.length} objects, ${result.blocks} blocks`,
             `Import it with \`notarium car import ${result.path}\`, or into Kubo with \`ipfs dag import --pin-roots ${result.path}\`.`,
           ].join('\n'),
         );
@@ -46,7 +44,7 @@ export function registerIpfsCommands(program: Command, run: Run): void {
     .action(async (file: string, _o, cmd: Command) => {
       await run(cmd, async (n, g) => {
         const result = await n.carImport(file);
-        printResult(g.json === true, result, () => `Imported ${result.blocks} blocks (${mb(result.blockBytes)}); ${result.roots.length} objects pinned. Retrieve with the receipt or share ticket.`);
+        printResult(g.json === true, result, () => `Imported ${result.blocks} blocks (${formatBytes(result.blockBytes)} of block data); ${result.roots.length} objects pinned. Retrieve with the receipt or share ticket.`);
       });
     });
 
@@ -86,7 +84,7 @@ export function registerIpfsCommands(program: Command, run: Run): void {
         const result = await n.ipfsGc({ graceSeconds: Number(grace) });
         printResult(g.json === true, result, () =>
           [
-            `Deleted ${result.removedBlocks} unpinned block${result.removedBlocks === 1 ? '' : 's'} (${mb(result.removedBytes)}); kept ${result.pinnedBlocks} pinned.`,
+            `Deleted ${result.removedBlocks} unpinned block${result.removedBlocks === 1 ? '' : 's'} (${formatBytes(result.removedBytes)}); kept ${result.pinnedBlocks} pinned.`,
             ...(result.keptBlocks === 0 ? [] : [`Kept ${result.keptBlocks} unpinned block${result.keptBlocks === 1 ? '' : 's'} written in the last ${grace} s or awaiting their pin (--grace 0 deletes the former).`]),
           ].join('\n'),
         );
