@@ -1020,7 +1020,7 @@ export class Notarium {
     /** req.authors with checksummed addresses, as the draft and the ledger name them (the manifest keeps req.authors). */
     authors: ManifestAuthor[],
     call: { onProgress?: (p: Progress) => void; signal?: AbortSignal },
-  ): Promise<Omit<PreparedDataset, 'files' | 'createdAt' | 'bytesEncrypted' | 'manifestPieces'> & { manifestText: string; fileCount: number; totalBytes: number; baseDir: string; warnings: string[]; bytesPerSecond: number }> {
+  ): Promise<Omit<PreparedDataset, 'files' | 'createdAt' | 'bytesEncrypted'> & { fileCount: number; totalBytes: number; baseDir: string; warnings: string[]; bytesPerSecond: number }> {
     const inputs = await collectInputs(req.inputs);
     // prepareDataset empties inputs.files once the files are stored.
     const fileCount = inputs.files.length;
@@ -1033,7 +1033,7 @@ export class Notarium {
     const started = performance.now();
     const meter = new ProgressMeter('encrypting', inputs.files.length, inputs.totalBytes, call.onProgress);
     const recipients = recipientsWithDefaults(me.recipient, req.recipients, this.effectiveSettings.policy);
-    const { files, createdAt, bytesEncrypted, manifestPieces, ...prepared } = await prepareDataset({
+    const { files, createdAt, bytesEncrypted, ...prepared } = await prepareDataset({
       files: inputs.files,
       title: req.title,
       authors: req.authors,
@@ -1053,12 +1053,8 @@ export class Notarium {
     this.#recordPrepared(prepared, { ...req, authors, createdAt, files, ours: journal?.manifest?.root === prepared.root });
     // Recorded: the ledger and the manifest text hold them from here on.
     files.length = 0;
-    // Joined only now: the text, its pieces and the files never coexist (100,000 files: ~36 MB each).
-    const manifestText = manifestPieces.join('');
-    manifestPieces.length = 0;
     return {
       ...prepared,
-      manifestText,
       fileCount,
       totalBytes: inputs.totalBytes,
       baseDir: inputs.baseDir,

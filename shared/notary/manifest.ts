@@ -132,18 +132,7 @@ function* canonicalPieces(manifest: Manifest): Generator<string> {
  * @throws NotariumError('INTERNAL') for a value JSON cannot carry; Error for a lone surrogate.
  */
 export function canonicalManifest(manifest: Manifest): string {
-  return canonicalManifestPieces(manifest).join('');
-}
-
-/**
- * canonicalManifest's text in pieces (each piece whole JSON members or entries, so no
- * character is split): joined, they are exactly the text. For a caller that hashes or
- * stores the text before it needs it whole, so that the joined text (~36 MB for 100,000
- * files) is made only once the values it was made from are gone.
- * @throws as canonicalManifest.
- */
-export function canonicalManifestPieces(manifest: Manifest): string[] {
-  return [...canonicalPieces(manifest)];
+  return [...canonicalPieces(manifest)].join('');
 }
 
 /** True when `text` is exactly canonicalManifest(manifest), compared piece by piece (no second copy of the text). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sha256, toUtf8Bytes } from 'ethers';
 import canonicalize from 'canonicalize';
-import { canonicalManifest, canonicalManifestPieces, manifestDigest, orcidSchema, manifestUtf8, parseManifest, MANIFEST_PROFILE, type Manifest } from '../../shared/notary/manifest.ts';
+import { canonicalManifest, manifestDigest, orcidSchema, manifestUtf8, parseManifest, MANIFEST_PROFILE, type Manifest } from '../../shared/notary/manifest.ts';
 
 const base: Manifest = {
   format: 'notarium-manifest',
@@ -59,11 +59,6 @@ describe('canonical manifest (RFC 8785)', () => {
     expect(() => parseManifest(text.replace('"size":1499', '"size": 1499'))).toThrow(/canonical/);
     expect(() => parseManifest(`${text} `)).toThrow(/canonical/);
     expect(canonicalManifest({ ...m, files: [] })).toBe(canonicalize({ ...m, files: [] }));
-    // In pieces: joined, the same text; encoded piece by piece, the same UTF-8 (no character split).
-    const pieces = canonicalManifestPieces(m);
-    expect(pieces.length).toBeGreaterThan(2);
-    expect(pieces.join('')).toBe(text);
-    expect(Buffer.concat(pieces.flatMap((p) => [...manifestUtf8(p)])).equals(Buffer.from(text, 'utf8'))).toBe(true);
   });
 
   it('encodes the text as UTF-8 in pieces that never split a surrogate pair', () => {

@@ -14,7 +14,7 @@ import { stat } from 'node:fs/promises';
 import { NotariumError } from '../../../shared/errors.ts';
 import { datasetProver, PUBLIC_SALT } from '../../../shared/notary/leaf.ts';
 import {
-  canonicalManifestPieces,
+  canonicalManifest,
   MANIFEST_FORMAT,
   MANIFEST_LEAF_ENCODING,
   MANIFEST_PROFILE,
@@ -44,12 +44,8 @@ export interface PreparedDataset {
   files: ManifestFile[];
   /** The manifest's createdAt, unix seconds. */
   createdAt: number;
-  /**
-   * The RFC 8785 canonical manifest text (~360 bytes per file) in pieces: joined, the text.
-   * Join them once `files` is recorded and dropped, so that the text and the files (each
-   * ~36–55 MB for 100,000 files) are never held together with the pieces.
-   */
-  manifestPieces: string[];
+  /** RFC 8785 canonical manifest text (~360 bytes per file). */
+  manifestText: string;
   manifestDigest: string;
   manifestHeaderCid: string;
   manifestPayloadCid: string;
@@ -205,8 +201,7 @@ export async function prepareDataset(o: PrepareOptions): Promise<PreparedDataset
  * After the files: the canonical manifest, its digest, the Merkle tree, the encrypted
  * manifest stored (unless the journal has it already) and recorded in the journal. Large
  * values are made one at a time and never copied whole: the manifest text (~36 MB for
- * 100,000 files) is returned in pieces, hashed and encrypted as UTF-8 slices of them, and
- * joined by the caller only after it dropped the files.
+ * 100,000 files) is built in pieces and hashed and encrypted as UTF-8 slices.
  * Empties `records` (the bulk of a large job's memory) once the manifest files are made.
  */
 async function storeManifest(records: FileRecord[], o: PrepareOptions): Promise<Omit<PreparedDataset, 'bytesEncrypted'>> {
@@ -220,7 +215,7 @@ async function storeManifest(records: FileRecord[], o: PrepareOptions): Promise<
   // one page at a time, from this same tree.
   const { root, proof } = datasetProver(files.map((f) => [f.salt, f.sha256]));
   const createdAt = Math.floor((o.now?.() ?? Date.now()) / 1000);
-  const manifestPieces = canonicalManifestPieces({
+  const manifestText = canonicalManifest({
     format: MANIFEST_FORMAT,
     version: MANIFEST_VERSION,
     title: o.title,
@@ -231,13 +226,13 @@ async function storeManifest(records: FileRecord[], o: PrepareOptions): Promise<
     profile: MANIFEST_PROFILE,
     files,
   });
-  // = manifestDigest(text), without the text's 36 MB of UTF-8 (or the text) at once.
+  // = manifestDigest(manifestText), without the text's 36 MB of UTF-8 at once.
   const hash = createHash('sha256');
-  for (const bytes of piecesUtf8(manifestPieces)) hash.update(bytes);
+  for (const piece of manifestUtf8(manifestText)) hash.update(piece);
   const digest = `0x${hash.digest('hex')}`;
   let stored = journal?.manifest;
   if (stored === undefined || stored.manifestDigest !== digest || !(await o.storage.isPinned(stored.manifestHeaderCid)) || !(await o.storage.isPinned(stored.manifestPayloadCid))) {
-    const cids = await storeEncrypted(asAsync(piecesUtf8(manifestPieces)), o.recipients, o.cipher, o.storage, o.signal);
+    const cids = await storeEncrypted(asAsync(manifestUtf8(manifestText)), o.recipients, o.cipher, o.storage, o.signal);
     await o.storage.commit();
     stored = { t: 'manifest', manifestDigest: digest, manifestHeaderCid: cids.headerCid, manifestPayloadCid: cids.payloadCid, root };
     await journal?.append([stored]);
@@ -245,18 +240,13 @@ async function storeManifest(records: FileRecord[], o: PrepareOptions): Promise<
   return {
     files,
     createdAt,
-    manifestPieces,
+    manifestText,
     manifestDigest: digest,
     manifestHeaderCid: stored.manifestHeaderCid,
     manifestPayloadCid: stored.manifestPayloadCid,
     root,
     proof,
   };
-}
-
-/** The UTF-8 bytes of the joined `pieces`, piece by piece (pieces never split a character). */
-function* piecesUtf8(pieces: readonly string[]): Generator<Uint8Array> {
-  for (const piece of pieces) yield* manifestUtf8(piece);
 }
 
 async function* asAsync<T>(source: Iterable<T>): AsyncGenerator<T> {
