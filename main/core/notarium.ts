@@ -356,6 +356,15 @@ export class Notarium {
     this.#folderUnmade = false;
   }
 
+  /**
+   * The ledger's dataset by id or root, for lookups: a data folder not made yet has none,
+   * and looking does not make it (the command then fails with NOT_FOUND, leaving nothing).
+   */
+  #findDataset(ref: string): DatasetRecord | undefined {
+    if (this.#ledger === undefined && this.#folderUnmade && !existsSync(this.layout.ledgerFile)) return undefined;
+    return this.#ledgerDb().getDataset(ref);
+  }
+
   #ledgerDb(): Ledger {
     if (this.#ledger === undefined) {
       this.#makeDataFolder();
@@ -745,9 +754,9 @@ export class Notarium {
     const recipients = input.recipients ?? [];
     const { parseRecipient } = await import('./crypto/index.ts');
     for (const r of recipients) parseRecipient(r);
-    const ledger = this.#ledgerDb();
-    const ds = ledger.getDataset((await this.#rootOfReceiptFile(input.dataset)) ?? input.dataset);
+    const ds = this.#findDataset((await this.#rootOfReceiptFile(input.dataset)) ?? input.dataset);
     if (ds === undefined) throw new NotariumError('NOT_FOUND', `No dataset ${input.dataset} in this ledger (see \`notarium datasets\`).`);
+    const ledger = this.#ledgerDb();
     const receiptRecord = ledger.latestReceipt(ds.id);
     if (receiptRecord === undefined) throw new NotariumError('NOT_FOUND', `Dataset ${input.dataset} is not anchored yet: nothing to supersede.`);
     const oldText = await this.#receiptText(receiptRecord, ds.root);
@@ -1615,7 +1624,7 @@ export class Notarium {
       loc = { manifestHeaderCid: head.manifestHeaderCid, manifestPayloadCid: head.manifestPayloadCid, manifestDigest: head.manifestDigest };
       expectedRoot = head.root;
     } else {
-      const ds = this.#ledgerDb().getDataset(req.source);
+      const ds = this.#findDataset(req.source);
       if (ds === undefined) throw new NotariumError('NOT_FOUND', `No receipt file, dataset id or root ${req.source} found.`);
       loc = { manifestHeaderCid: ds.manifestHeaderCid, manifestPayloadCid: ds.manifestPayloadCid, manifestDigest: ds.manifestDigest };
       expectedRoot = ds.root;
@@ -1780,13 +1789,12 @@ export class Notarium {
     } catch {
       // Not a CID: a dataset, receipt or share ticket.
     }
-    const ledger = this.#ledgerDb();
     const datasetCids = (idOrRoot: string, what: string): CID[] => {
-      const ds = ledger.getDataset(idOrRoot);
+      const ds = this.#findDataset(idOrRoot);
       if (ds === undefined) throw new NotariumError('NOT_FOUND', `${what} names dataset ${idOrRoot}, which is not in this ledger: export from the machine that notarized it, or pass CIDs.`);
-      return [ds.manifestHeaderCid, ds.manifestPayloadCid, ...ledger.getFiles(ds.id).flatMap((f) => [f.headerCid, f.payloadCid])].map((c) => CID.parse(c));
+      return [ds.manifestHeaderCid, ds.manifestPayloadCid, ...this.#ledgerDb().getFiles(ds.id).flatMap((f) => [f.headerCid, f.payloadCid])].map((c) => CID.parse(c));
     };
-    if (ledger.getDataset(ref) !== undefined) return datasetCids(ref, 'The reference');
+    if (this.#findDataset(ref) !== undefined) return datasetCids(ref, 'The reference');
     const text = await readFile(path.resolve(ref), 'utf8').catch(() => null);
     if (text === null) throw new NotariumError('NOT_FOUND', `${ref} is not a CID, a dataset id or root in this ledger, or a readable file.`);
     if (text.includes(`"${SHARE_TICKET_FORMAT}"`)) {
@@ -1819,10 +1827,9 @@ export class Notarium {
    * @throws NotariumError('NOT_FOUND') for an unknown dataset or one without a receipt (not anchored).
    */
   async exportReceipt(dataset: string, out: string): Promise<{ root: string; path: string }> {
-    const ledger = this.#ledgerDb();
-    const ds = ledger.getDataset(dataset);
+    const ds = this.#findDataset(dataset);
     if (ds === undefined) throw new NotariumError('NOT_FOUND', `No dataset ${dataset} in this ledger (see \`notarium datasets\`).`);
-    const r = ledger.latestReceipt(ds.id);
+    const r = this.#ledgerDb().latestReceipt(ds.id);
     if (r === undefined) throw new NotariumError('NOT_FOUND', `Dataset ${dataset} has no receipt yet (status ${ds.status}).`);
     const target = path.resolve(out);
     await assertWritableFolder(path.dirname(target), 'receipt');

@@ -150,6 +150,12 @@ describe('notarium CLI', () => {
         const r = run(args, { NOTARIUM_DATA_DIR: dir });
         expect({ args, status: r.status, code: (r.json()['error'] as { code: string }).code }).toEqual({ args, status: 2, code: 'ACCOUNT_MISSING' });
       }
+      // Looking a dataset up in a ledger that does not exist yet finds nothing and makes nothing.
+      const root = `0x${'cd'.repeat(32)}`;
+      for (const args of [['--json', 'retrieve', root, '--out', path.join(tmp.dir, 'never')], ['--json', 'receipt', root, '-o', path.join(tmp.dir, 'never.json')], ['--json', 'car', 'export', root, '-o', path.join(tmp.dir, 'never.car')], ['--json', 'rekey', root]]) {
+        const r = run(args, { NOTARIUM_DATA_DIR: dir });
+        expect({ args, status: r.status, code: (r.json()['error'] as { code: string }).code }).toEqual({ args, status: 2, code: 'NOT_FOUND' });
+      }
       const list = run(['--json', 'datasets'], { NOTARIUM_DATA_DIR: dir });
       expect(list.status).toBe(0);
       expect(list.json()).toEqual([]);
@@ -157,6 +163,7 @@ describe('notarium CLI', () => {
     }
     expect(await readdir(missing).catch((e: NodeJS.ErrnoException) => e.code)).toBe('ENOENT');
     expect(await readdir(empty)).toEqual([]);
+    expect((await readdir(tmp.dir)).filter((n) => n.startsWith('never'))).toEqual([]);
 
     const init = run(['--json', 'init'], { NOTARIUM_DATA_DIR: missing });
     expect(init.status).toBe(0);
