@@ -273,11 +273,12 @@ export function buildProgram(): Command {
     .description('write the latest receipt of a dataset from the local ledger (e.g. when the original copy was lost); `receipt extract`: an excerpt for chosen files')
     .argument('<dataset>', 'dataset id or Merkle root')
     // Not requiredOption: commander would demand it of `receipt extract` too.
-    .option('-o, --out <file>', 'where to write it (required)')
+    .option('-o, --out <file>', 'where to write it (required; an existing file is refused: see --force)')
+    .option('--force', 'replace an existing file at --out')
     .action(async (dataset: string, o: Record<string, unknown>, cmd: Command) => {
       await run(cmd, async (n, g) => {
         if (o['out'] === undefined) throw new NotariumError('INVALID_INPUT', "required option '-o, --out <file>' not specified");
-        const r = await n.exportReceipt(dataset, String(o['out']));
+        const r = await n.exportReceipt(dataset, String(o['out']), { replace: o['force'] === true });
         printResult(g.json === true, r, () => `Receipt of ${r.root} written to ${r.path}`);
         return undefined;
       });

@@ -15,13 +15,15 @@ export function addReceiptExtractCommand(receipt: Command): void {
     .description('write a receipt excerpt: the signed, anchored statement with only the named files and their Merkle proofs (`notarium verify` accepts it)')
     .argument('<receipt>', 'a receipt (or excerpt) file')
     .argument('<paths...>', 'files to keep, as paths inside the dataset (as the receipt lists them, e.g. imaging/s01.dcm)')
-    .option('-o, --out <file>', `where to write the excerpt (replaced if it exists); default ./<file name>.notarium-excerpt.json`)
+    .option('-o, --out <file>', `where to write the excerpt (an existing file is refused: see --force); default ./<file name>.notarium-excerpt.json, never replacing a file`)
+    .option('--force', 'replace an existing file at --out')
     .action(async (receiptFile: string, paths: string[], o: Record<string, unknown>, cmd: Command) => {
       const json = cmd.optsWithGlobals<{ json?: boolean }>().json === true;
       // Commander hands `-o` to the parent `receipt` (whose own `-o` it is) when it follows the operands.
       const out = o['out'] ?? receipt.opts<{ out?: string }>().out;
+      const replace = (o['force'] ?? receipt.opts<{ force?: boolean }>().force) === true;
       try {
-        const r = await extractReceiptExcerpt(receiptFile, paths, out === undefined ? {} : { out: String(out) });
+        const r = await extractReceiptExcerpt(receiptFile, paths, out === undefined ? {} : { out: String(out), replace });
         printResult(json, r, () =>
           [
             `Wrote ${r.path} (${formatBytes(r.bytes)}): ${r.files.length} file${r.files.length === 1 ? '' : 's'} of the dataset with root ${r.root}.`,

@@ -8,6 +8,7 @@ import { constants as fsConstants, existsSync } from 'node:fs';
 import { access, mkdir, mkdtemp, readFile, readdir, rm, stat, unlink } from 'node:fs/promises';
 import { copyFileAtomic, fileExists, writeFileAtomic } from './fs/durable-files.ts';
 import { asDiskFull } from './fs/disk-full.ts';
+import { assertOutputFileFree } from './fs/output-file.ts';
 import path from 'node:path';
 import { CID } from 'multiformats/cid';
 import { z } from 'zod';
@@ -1823,16 +1824,19 @@ export class Notarium {
   }
 
   /**
-   * Writes the latest receipt of a dataset (id or root) from the ledger to `out`.
-   * @throws NotariumError('NOT_FOUND') for an unknown dataset or one without a receipt (not anchored).
+   * Writes the latest receipt of a dataset (id or root) from the ledger to `out`; an existing
+   * file there is replaced only with `options.replace` (output-file.ts).
+   * @throws NotariumError('NOT_FOUND') for an unknown dataset or one without a receipt (not anchored),
+   *   ('INVALID_INPUT') for a folder at `out` or an existing file without `replace`.
    */
-  async exportReceipt(dataset: string, out: string): Promise<{ root: string; path: string }> {
+  async exportReceipt(dataset: string, out: string, options: { replace?: boolean } = {}): Promise<{ root: string; path: string }> {
     const ds = this.#findDataset(dataset);
     if (ds === undefined) throw new NotariumError('NOT_FOUND', `No dataset ${dataset} in this ledger (see \`notarium datasets\`).`);
     const r = this.#ledgerDb().latestReceipt(ds.id);
     if (r === undefined) throw new NotariumError('NOT_FOUND', `Dataset ${dataset} has no receipt yet (status ${ds.status}).`);
     const target = path.resolve(out);
     await assertWritableFolder(path.dirname(target), 'receipt');
+    await assertOutputFileFree(target, options.replace === true);
     if (r.json === '') await copyFileAtomic(this.#keptReceiptPath(ds.root), target);
     else await writeFileAtomic(target, new TextEncoder().encode(r.json), 'fsync');
     return { root: ds.root, path: target };

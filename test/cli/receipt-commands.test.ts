@@ -43,6 +43,23 @@ describe('notarium receipt extract', () => {
     expect(v.json()).toMatchObject({ ok: true, receipt: { kind: 'excerpt' }, checks: { manifest: { status: 'skipped' }, root: { status: 'skipped' } }, files: [{ path: 'cohort.csv', status: 'pass' }] });
   });
 
+  it('refuses an existing -o file (untouched, exit 2) unless --force, given before or after the operands; refuses a folder', async () => {
+    const taken = path.join(tmp.dir, 'taken.json');
+    await writeFile(taken, 'another receipt');
+    const r = run(['--json', 'receipt', 'extract', example, 'cohort.csv', '-o', taken]);
+    expect(r.status).toBe(2);
+    expect(r.json()).toMatchObject({ error: { code: 'INVALID_INPUT', message: expect.stringContaining('--force'), details: { path: taken } } });
+    expect(await readFile(taken, 'utf8')).toBe('another receipt');
+    expect(run(['receipt', 'extract', example, 'cohort.csv', '-o', taken, '--force']).status).toBe(0);
+    expect(JSON.parse(await readFile(taken, 'utf8'))).toMatchObject({ kind: 'excerpt', files: [{ path: 'cohort.csv' }] });
+    await writeFile(taken, 'another receipt');
+    expect(run(['receipt', 'extract', '--force', '-o', taken, example, 'cohort.csv']).status).toBe(0);
+    expect(JSON.parse(await readFile(taken, 'utf8'))).toMatchObject({ kind: 'excerpt' });
+    const folder = run(['--json', 'receipt', 'extract', example, 'cohort.csv', '-o', tmp.dir, '--force']);
+    expect(folder.status).toBe(2);
+    expect(folder.json()).toMatchObject({ error: { code: 'INVALID_INPUT', message: expect.stringContaining('is a folder') } });
+  });
+
   it('writes ./<name>.notarium-excerpt.json by default', async () => {
     const r = run(['receipt', 'extract', example, 'notes.txt']);
     expect(r.status).toBe(0);

@@ -173,6 +173,12 @@ describe('a receipt too large to keep in the ledger', () => {
       const exported = path.join(tmp.dir, 'again.json');
       await n.exportReceipt(done.root, exported);
       expect(await readFile(exported, 'utf8')).toBe(await readFile(done.receiptPath, 'utf8'));
+      // Written again to the same file: refused (the file untouched) unless asked to replace it.
+      await writeFile(exported, 'another receipt');
+      await expect(n.exportReceipt(done.root, exported)).rejects.toMatchObject({ code: 'INVALID_INPUT', details: { path: exported } });
+      expect(await readFile(exported, 'utf8')).toBe('another receipt');
+      await n.exportReceipt(done.root, exported, { replace: true });
+      expect(await readFile(exported, 'utf8')).toBe(await readFile(done.receiptPath, 'utf8'));
       // The kept copy altered: the ledger's digest catches it.
       const kept = path.join(dataDir, 'receipts', `${done.root}.json`);
       await writeFile(kept, (await readFile(kept, 'utf8')).replace('Large receipt', 'Large receipT'));

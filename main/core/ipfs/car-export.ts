@@ -12,7 +12,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { link, lstat, open, rename, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
 import { CarWriter } from '@ipld/car/writer';
 import * as dagPb from '@ipld/dag-pb';
 import type { CID } from 'multiformats/cid';
@@ -20,6 +19,7 @@ import * as raw from 'multiformats/codecs/raw';
 import { isNotariumError, NotariumError } from '../../../shared/errors.ts';
 import type { GetBlockOptions } from './backend.ts';
 import { FILE_MODE } from '../fs/durable-files.ts';
+import { assertOutputFileFree, outputFileExists } from '../fs/output-file.ts';
 
 /** Where the blocks come from: any IpfsBackend. */
 export interface BlockSource {
@@ -62,11 +62,7 @@ export async function exportCar(source: BlockSource, roots: readonly CID[], file
   const distinctRoots = distinct(roots);
   if (distinctRoots.length === 0) throw new NotariumError('INVALID_INPUT', 'a CAR export needs at least one root CID');
   const replace = options.replace === true;
-  // A folder is never replaced, --force or not: name a file in it.
-  if ((await lstat(file).catch(() => null))?.isDirectory() === true) {
-    throw new NotariumError('INVALID_INPUT', `${file} is a folder; name the CAR file to write (e.g. ${join(file, 'dataset.car')}).`, { details: { path: file } });
-  }
-  if (!replace && (await exists(file))) throw fileExists(file);
+  await assertOutputFileFree(file, replace);
   const temp = `${file}.${randomBytes(6).toString('hex')}.partial`;
   const { writer, out } = CarWriter.create(distinctRoots);
   let fileBytes = 0;
@@ -115,10 +111,6 @@ async function exists(file: string): Promise<boolean> {
   return lstat(file).then(() => true, () => false);
 }
 
-function fileExists(file: string, cause?: unknown): NotariumError {
-  return new NotariumError('INVALID_INPUT', `${file} already exists; choose another file name, or pass --force to replace it.`, { ...(cause === undefined ? {} : { cause }), details: { path: file } });
-}
-
 /**
  * Moves `temp` to `file` unless something is at `file` by then: a hard link fails with
  * EEXIST instead of replacing. File systems without hard links (FAT and exFAT USB disks)
@@ -129,9 +121,9 @@ async function renameNoReplace(temp: string, file: string): Promise<void> {
     await link(temp, file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw fileExists(file, error);
+    if (code === 'EEXIST') throw outputFileExists(file, error);
     if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw error;
-    if (await exists(file)) throw fileExists(file);
+    if (await exists(file)) throw outputFileExists(file);
     await rename(temp, file);
     return;
   }

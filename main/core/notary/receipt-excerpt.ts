@@ -31,6 +31,7 @@ import {
   type ReceiptStatement,
 } from '../../../shared/receipt/index.ts';
 import { writeFileAtomic } from '../fs/durable-files.ts';
+import { assertOutputFileFree } from '../fs/output-file.ts';
 
 /** Top-level fields an excerpt takes from its source (plus format, version, kind to check it). */
 const STATEMENT_KEYS = ['network', 'contract', 'root', 'title', 'authors', 'supersedes', 'manifestDigest', 'storage', 'anchor'] as const;
@@ -120,8 +121,10 @@ export async function readReceiptExcerpt(receiptFile: string, paths: readonly st
 
 /** Options of extractReceiptExcerpt. */
 export interface ExtractExcerptOptions {
-  /** Where to write the excerpt (replaced if it exists); default `<cwd>/<first file's name>.notarium-excerpt.json`, never replacing a file. */
+  /** Where to write the excerpt; default `<cwd>/<first file's name>.notarium-excerpt.json`, never replacing a file. */
   out?: string;
+  /** Replace an existing file at `out` (default: refused, output-file.ts). */
+  replace?: boolean;
   /** Base of relative paths; default process.cwd(). */
   cwd?: string;
 }
@@ -141,7 +144,7 @@ export interface ExtractExcerptResult {
  * Writes the excerpt of `receiptFile` for `paths` (see readReceiptExcerpt) to a file,
  * atomically.
  * @throws as readReceiptExcerpt; NotariumError('INVALID_INPUT') when the output folder
- *   does not exist.
+ *   does not exist, or for a folder at `out` or an existing file without `replace`.
  */
 export async function extractReceiptExcerpt(receiptFile: string, paths: readonly string[], options: ExtractExcerptOptions = {}): Promise<ExtractExcerptResult> {
   const cwd = options.cwd ?? process.cwd();
@@ -150,6 +153,7 @@ export async function extractReceiptExcerpt(receiptFile: string, paths: readonly
   const target = options.out !== undefined ? path.resolve(cwd, options.out) : await freeExcerptPath(path.join(cwd, `${path.posix.basename(paths[0] as string)}${EXCERPT_EXTENSION}`));
   const folder = await stat(path.dirname(target)).catch(() => null);
   if (folder === null || !folder.isDirectory()) throw new NotariumError('INVALID_INPUT', `The folder ${path.dirname(target)} does not exist.`);
+  if (options.out !== undefined) await assertOutputFileFree(target, options.replace === true);
   const bytes = new TextEncoder().encode(serializeReceipt(excerpt));
   await writeFileAtomic(target, bytes, 'fsync');
   return { path: target, bytes: bytes.length, root: excerpt.root, files: excerpt.files.map((f) => f.path) };

@@ -112,7 +112,7 @@ describe('receipt excerpts from receipt files', () => {
     await expect(readReceiptExcerpt(await write('damaged.json', JSON.stringify(damaged)), wanted)).rejects.toMatchObject({ code: 'PROOF_INVALID' });
   });
 
-  it('writes next to the current folder by default without replacing a file, and replaces the --out file', async () => {
+  it('writes next to the current folder by default without replacing a file; an existing --out file only with replace', async () => {
     const cwd = path.join(tmp.dir, 'cwd');
     await mkdir(cwd);
     const wanted = [big.files[5]?.path as string];
@@ -124,7 +124,9 @@ describe('receipt excerpts from receipt files', () => {
     expect(a.bytes).toBeLessThan(4000);
     const out = path.join(cwd, 'chosen.json');
     await writeFile(out, 'old');
-    await extractReceiptExcerpt(bigFile, wanted, { out });
+    await expect(extractReceiptExcerpt(bigFile, wanted, { out })).rejects.toMatchObject({ code: 'INVALID_INPUT', details: { path: out } });
+    expect(await readFile(out, 'utf8')).toBe('old');
+    await extractReceiptExcerpt(bigFile, wanted, { out, replace: true });
     expect(parseReceipt(await readFile(bigFile, 'utf8')).root).toBe(JSON.parse(await readFile(out, 'utf8')).root);
     await expect(extractReceiptExcerpt(bigFile, wanted, { out: path.join(cwd, 'no-such-folder', 'x.json') })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });
