@@ -22,8 +22,9 @@ const BAD_INPUT: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
 
 /**
  * Exit status for an error thrown by a command: 1 when it reports data that failed an
- * integrity check (`details.integrity`, e.g. a truncated or altered CAR file, whatever
- * its code), 2 for bad input, else 3.
+ * integrity check (`details.integrity`, whatever its code: a truncated or altered CAR file,
+ * a stored block or retrieved file that does not match its CID or SHA-256), 2 for bad
+ * input, else 3.
  */
 export function exitCodeFor(e: unknown): number {
   if (!isNotariumError(e)) return EXIT.failed;

@@ -1642,7 +1642,7 @@ export class Notarium {
     const manifest = await fetchManifest(loc, [account.identity], cipher, storage);
     heap.forFiles(manifest.files.length);
     const root = datasetRoot(manifest.files.map((f) => [f.salt, f.sha256]));
-    if (root !== expectedRoot) throw new NotariumError('HASH_MISMATCH', `The manifest's files give root ${root}, not the notarized ${expectedRoot}.`);
+    if (root !== expectedRoot) throw new NotariumError('HASH_MISMATCH', `The manifest's files give root ${root}, not the notarized ${expectedRoot}.`, { details: { integrity: 'altered' } });
     const result = await restoreFiles(manifest, req.out, [account.identity], cipher, storage, call.onProgress);
     return { ...result, root };
   }

@@ -170,7 +170,7 @@ export class KuboBackend implements IpfsBackend {
       const got = await along.result;
       if (got.cid.toString() !== cid.toString()) {
         throw new NotariumError('CID_MISMATCH', `Kubo served ${got.size} bytes for ${cid.toString()} that give ${got.cid.toString()} under the ${this.profile.name} profile`, {
-          details: { cid: cid.toString(), got: got.cid.toString() },
+          details: { cid: cid.toString(), got: got.cid.toString(), integrity: 'altered' },
         });
       }
     } catch (error) {

@@ -49,7 +49,7 @@ export async function verifyBlock(cid: CID, bytes: Uint8Array): Promise<void> {
   }
   const digest = await sha256.digest(bytes);
   if (!equals(digest.bytes, cid.multihash.bytes)) {
-    throw new NotariumError('CID_MISMATCH', `block ${cid.toString()} on disk does not hash to its CID`, { details: { cid: cid.toString() } });
+    throw new NotariumError('CID_MISMATCH', `block ${cid.toString()} on disk does not hash to its CID`, { details: { cid: cid.toString(), integrity: 'altered' } });
   }
 }
 

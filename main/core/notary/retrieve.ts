@@ -57,7 +57,7 @@ export async function fetchManifestAndText(loc: ManifestLocation, identities: re
   const header = await collect(storage.cat(loc.manifestHeaderCid), MAX_HEADER_BYTES, 'The manifest header');
   const text = new TextDecoder('utf-8', { fatal: true }).decode(await collect(cipher.decrypt(header, storage.cat(loc.manifestPayloadCid), identities), 1 << 30, 'The manifest'));
   if (loc.manifestDigest !== undefined && digestOf(text) !== loc.manifestDigest) {
-    throw new NotariumError('HASH_MISMATCH', `The manifest fetched from IPFS does not hash to the notarized digest ${loc.manifestDigest}.`);
+    throw new NotariumError('HASH_MISMATCH', `The manifest fetched from IPFS does not hash to the notarized digest ${loc.manifestDigest}.`, { details: { integrity: 'altered' } });
   }
   return { manifest: parseManifest(text), text };
 }
@@ -130,7 +130,7 @@ export async function restoreFiles(
           }
           const sha = `0x${hash.digest('hex')}`;
           if (sha !== f.sha256 || size !== f.size) {
-            throw new NotariumError('HASH_MISMATCH', `${f.path}: decrypted content does not match the manifest (SHA-256 ${sha}, ${size} bytes).`);
+            throw new NotariumError('HASH_MISMATCH', `${f.path}: decrypted content does not match the manifest (SHA-256 ${sha}, ${size} bytes).`, { details: { path: f.path, integrity: 'altered' } });
           }
           stop.signal.throwIfAborted();
           await renames.run(f.path, () => target.commit());

@@ -79,10 +79,10 @@ export async function openShareEnvelope(
   const header = await collect(storage.cat(loc.headerCid), 1 << 20, 'The share envelope header');
   const text = new TextDecoder('utf-8', { fatal: true }).decode(await collect(cipher.decrypt(header, storage.cat(loc.payloadCid), identities), 1 << 30, 'The share envelope'));
   const envelope = parseShareJson(shareEnvelopeSchema, text, 'share envelope');
-  if (manifestDigest(envelope.manifest) !== envelope.manifestDigest) throw new NotariumError('HASH_MISMATCH', 'The shared manifest does not match its digest.');
+  if (manifestDigest(envelope.manifest) !== envelope.manifestDigest) throw new NotariumError('HASH_MISMATCH', 'The shared manifest does not match its digest.', { details: { integrity: 'altered' } });
   const manifest = parseManifest(envelope.manifest);
   if (buildDatasetTree(manifest.files.map((f) => [f.salt, f.sha256])).root !== loc.root || envelope.root !== loc.root) {
-    throw new NotariumError('HASH_MISMATCH', `The shared dataset does not have the root ${loc.root} the ticket names.`);
+    throw new NotariumError('HASH_MISMATCH', `The shared dataset does not have the root ${loc.root} the ticket names.`, { details: { integrity: 'altered' } });
   }
   if (envelope.headers.length !== manifest.files.length) throw new NotariumError('INVALID_INPUT', 'The share envelope has a header count that differs from its file count.');
   return { manifest, headers: envelope.headers.map((h) => new Uint8Array(Buffer.from(h, 'base64'))), envelope };

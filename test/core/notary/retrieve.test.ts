@@ -104,7 +104,7 @@ describe('restoreFiles', () => {
     const out = path.join(tmp.dir, 'out-bad');
     const events: Progress[] = [];
     const attempt = restoreFiles(manifestOf(damaged), out, [owner.identity], cipher, storage, (p) => events.push(p));
-    await expect(attempt).rejects.toMatchObject({ code: 'HASH_MISMATCH', message: expect.stringContaining(bad.path) });
+    await expect(attempt).rejects.toMatchObject({ code: 'HASH_MISMATCH', message: expect.stringContaining(bad.path), details: { path: bad.path, integrity: 'altered' } });
     expect(events.some((e) => e.filesDone > 0)).toBe(true);
     expect(await filesUnder(out)).toEqual([]);
   });
