@@ -127,7 +127,9 @@ export class VerifiedFsBlockstore extends FsBlockstore {
         await makeFolder(folder, this.#dirty);
         this.#knownFolders.add(folder);
       }
-      if (this.#durability !== 'none') {
+      // 'batched': synced at the next flush with everything else, as put() does (one syncfs
+      // for a CAR of thousands of blocks instead of an fdatasync each).
+      if (this.#durability === 'fsync') {
         const handle = await open(staged, 'r+');
         try {
           await handle.datasync();
@@ -143,6 +145,7 @@ export class VerifiedFsBlockstore extends FsBlockstore {
       }
       throw new NotariumError('IPFS_FAILED', `cannot move block ${cid.toString()} into the blockstore`, { cause: error, details: { cid: cid.toString() } });
     }
+    this.#dirty.markFile(file);
     this.#dirty.mark(folder);
   }
 
