@@ -115,7 +115,7 @@ async function verifyCarBlock(cid: CID, bytes: Uint8Array): Promise<void> {
   else if (cid.multihash.code === identity.code) digest = identity.digest(bytes).bytes;
   else throw new NotariumError('INVALID_INPUT', `block ${cid.toString()} uses multihash 0x${cid.multihash.code.toString(16)}; only sha2-256 is accepted`, { details: { cid: cid.toString() } });
   if (!equals(digest, cid.multihash.bytes)) {
-    throw new NotariumError('CID_MISMATCH', `block ${cid.toString()} in the CAR does not hash to its CID: the file was altered`, { details: { cid: cid.toString(), integrity: 'altered' satisfies CarIntegrityFailure } });
+    throw new NotariumError('CID_MISMATCH', `block ${cid.toString()} in the CAR does not hash to its CID: the file was altered; nothing was imported`, { details: { cid: cid.toString(), integrity: 'altered' satisfies CarIntegrityFailure } });
   }
 }
 

@@ -3,8 +3,9 @@
  * user's age identity, check every SHA-256, and restore the files safely under `out`.
  */
 import { createHash } from 'node:crypto';
-import { rm } from 'node:fs/promises';
-import { NotariumError } from '../../../shared/errors.ts';
+import { readdir, rm, rmdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { isNotariumError, NotariumError } from '../../../shared/errors.ts';
 import { manifestDigest as digestOf, parseManifest, type Manifest } from '../../../shared/notary/manifest.ts';
 import { createOutputFile, prepareOutputDir } from './safe-output.ts';
 import { mapWeighted } from './map-limit.ts';
@@ -86,8 +87,9 @@ const RESTORE_BUDGET_BYTES = 32 * 1024 * 1024;
  * renamed into place only after its SHA-256 and size matched; two paths that may name the
  * same file on a case- or normalization-insensitive disk are renamed one after the other,
  * so the second is refused rather than replacing the first. On any failure the files still
- * in flight are stopped, every file written so far is removed (folders stay), and the first
- * error is thrown. Progress counts plaintext bytes as they are written and files as they
+ * in flight are stopped, every file written so far is removed, the folders made for them
+ * too (the output folder was empty), and the first error is thrown; an integrity failure
+ * names the file it hit and says that nothing was restored. Progress counts plaintext bytes as they are written and files as they
  * are renamed into place.
  * @throws NotariumError('UNSAFE_PATH') for a path that could escape `out` or names a file
  *   already written, ('HASH_MISMATCH') for content that does not match,
@@ -138,7 +140,7 @@ export async function restoreFiles(
           meter.fileDone();
         } catch (e) {
           await target.abort();
-          throw e;
+          throw nameTheFile(e, f.path);
         }
       } catch (error) {
         // The first failure is the one reported; the others follow from stopping.
@@ -156,9 +158,30 @@ export async function restoreFiles(
   }
   if (failure !== undefined) {
     await Promise.all(written.map((p) => rm(p, { force: true })));
+    await removeEmptyFolders(root);
     throw failure.error;
   }
   return { out: root, fileCount: manifest.files.length, totalBytes: total };
+}
+
+/**
+ * A stored block of `path` that no longer matches its CID (or content that no longer
+ * matches its SHA-256) reported with the file it belongs to and what became of the
+ * retrieval; other errors as they are.
+ */
+function nameTheFile(e: unknown, path: string): unknown {
+  if (!isNotariumError(e) || e.details?.['integrity'] === undefined) return e;
+  const message = e.message.startsWith(`${path}:`) ? e.message : `${path}: ${e.message}`;
+  return new NotariumError(e.code, `${message.replace(/\.$/, '')}; nothing was restored (the files written so far were removed).`, { cause: e, details: { ...e.details, path } });
+}
+
+/** Removes the folders under `root` that are empty, deepest first (the output folder itself stays). */
+async function removeEmptyFolders(root: string): Promise<void> {
+  const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch(() => []);
+  const folders = entries.filter((d) => d.isDirectory()).map((d) => join(d.parentPath, d.name));
+  folders.sort((a, b) => b.length - a.length);
+  // rmdir refuses a folder that is not empty: nothing but empty folders can go.
+  for (const folder of folders) await rmdir(folder).catch(() => undefined);
 }
 
 /**

@@ -105,8 +105,11 @@ describe('restoreFiles', () => {
     const events: Progress[] = [];
     const attempt = restoreFiles(manifestOf(damaged), out, [owner.identity], cipher, storage, (p) => events.push(p));
     await expect(attempt).rejects.toMatchObject({ code: 'HASH_MISMATCH', message: expect.stringContaining(bad.path), details: { path: bad.path, integrity: 'altered' } });
+    await expect(attempt).rejects.toMatchObject({ message: expect.stringContaining('nothing was restored') });
     expect(events.some((e) => e.filesDone > 0)).toBe(true);
     expect(await filesUnder(out)).toEqual([]);
+    // The folders made for the files are gone too: the output folder is as empty as it was.
+    expect(await readdir(out)).toEqual([]);
   });
 
   it('on a payload that is not the file (another file\'s), leaves no file behind either', async () => {

@@ -28,7 +28,7 @@ describe('parseRequest', () => {
     const a = '0x'.padEnd(42, 'a');
     const e = parseError(() => parseRequest(draftRequestSchema, { inputs: ['x'], title: 't', authors: [{ address: a }, { address: '0x'.padEnd(42, 'b') }, { address: a.toUpperCase().replace('0X', '0x') }] }));
     expect(e.code).toBe('INVALID_INPUT');
-    expect(e.message).toMatch(new RegExp(`authors #3\\.address: ${a.toUpperCase().replace('0X', '0x')} is listed twice \\(also author #1\\)`));
+    expect(e.message).toMatch(new RegExp(`authors #3\\.address: ${a.toUpperCase().replace('0X', '0x')} is listed twice \\(also #1\\)`));
   });
 
   it('labels the first entry of a list #1, nested lists and the whole input', () => {
