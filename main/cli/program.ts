@@ -4,7 +4,7 @@
  * in main/core and prints human text or `--json`.
  */
 import path from 'node:path';
-import { Command, Option } from 'commander';
+import { Command, Help, Option } from 'commander';
 import { cidRequestSchema, shareRequestSchema, notarizeRequestSchema, parseRequest, retrieveRequestSchema, verifyRequestSchema } from '../../shared/api/schemas.ts';
 import { Notarium, type NotariumOptions } from '../core/notarium.ts';
 import { NotariumError } from '../../shared/errors.ts';
@@ -61,6 +61,12 @@ export function buildProgram(): Command {
     .option('--data-dir <dir>', 'data folder (keys, ledger, IPFS blocks, devnet); default: $NOTARIUM_DATA_DIR or the per-user app-data folder')
     .option('--rpc <url>', 'use this EVM JSON-RPC endpoint instead of the embedded devnet')
     .option('--json', 'machine-readable output (one JSON document on stdout)')
+    .configureHelp({
+      // Repeatable options start from an empty list: "(default: [])" tells a user nothing.
+      optionDescription(this: Help, option: Option): string {
+        return Help.prototype.optionDescription.call(this, option).replace(/ \(default: \[\]\)$/, '');
+      },
+    })
     .showHelpAfterError()
     .configureOutput({
       // With --json, usage errors are JSON too (on stdout), like every other error.

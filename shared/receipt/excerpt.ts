@@ -67,8 +67,10 @@ export function excerptOf(receipt: ReceiptStatement & { files: readonly ReceiptF
 
 /** True when `candidate` (a receipt path) has the file name of `wanted`: a hint for a mistyped path. */
 export function sameFileName(wanted: string, candidate: string): boolean {
-  const name = wanted.slice(wanted.lastIndexOf('/') + 1);
-  return candidate === name || candidate.endsWith(`/${name}`);
+  // As Unicode text (NFC): a name typed on macOS (NFD) still finds its entry to suggest.
+  const name = wanted.slice(wanted.lastIndexOf('/') + 1).normalize('NFC');
+  const other = candidate.normalize('NFC');
+  return other === name || other.endsWith(`/${name}`);
 }
 
 /**

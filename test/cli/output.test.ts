@@ -22,3 +22,16 @@ describe('CLI exit statuses', () => {
     expect(optionLabel('someField')).toBe('someField');
   });
 });
+
+describe('CLI help', () => {
+  it('shows no "(default: [])" for repeatable options, in commands and subcommands', async () => {
+    const { buildProgram } = await import('../../main/cli/program.ts');
+    const program = buildProgram();
+    const all = (c: typeof program): (typeof program)[] => [c, ...c.commands.flatMap(all)];
+    const helps = all(program).map((c) => c.helpInformation());
+    expect(helps.length).toBeGreaterThan(20);
+    expect(helps.filter((h) => h.includes('(default: [])'))).toEqual([]);
+    const draft = program.commands.find((c) => c.name() === 'draft');
+    expect(draft?.helpInformation()).toMatch(/--author .*default: you\n/);
+  });
+});

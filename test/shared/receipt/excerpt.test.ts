@@ -12,6 +12,7 @@ import {
   parseAnyReceipt,
   parseReceipt,
   parseReceiptExcerpt,
+  sameFileName,
   serializeReceipt,
   verifyReceiptOffline,
   type Receipt,
@@ -100,6 +101,9 @@ describe('receipt excerpts', () => {
   it('refuses an unknown path (naming receipt paths of that file name), a path twice, and a proof that does not lead to the root', () => {
     expect(() => excerptOf(receipt, ['data/cohort.csv'])).toThrow(/no file at "data\/cohort.csv".*cohort\.csv/);
     expect(codeOf(() => excerptOf(receipt, ['data/cohort.csv']))).toBe('NOT_FOUND');
+    // A name typed in decomposed form (as macOS gives it) is suggested under its stored form.
+    expect(sameFileName('x/re\u0301sume\u0301.txt', 'a/r\u00e9sum\u00e9.txt')).toBe(true);
+    expect(sameFileName('x/resume.txt', 'a/r\u00e9sum\u00e9.txt')).toBe(false);
     expect(codeOf(() => excerptOf(receipt, ['cohort.csv', 'cohort.csv']))).toBe('INVALID_INPUT');
     expect(codeOf(() => excerptOf(receipt, []))).toBe('INVALID_INPUT');
     const damaged: Receipt = { ...receipt, files: receipt.files.map((f) => ({ ...f, proof: [`0x${'33'.repeat(32)}`] })) };
