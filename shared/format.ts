@@ -12,3 +12,8 @@ export function formatBytes(bytes: number): string {
   }
   return `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${units[i]}`;
 }
+
+/** `n` and an English noun, plural unless n is 1: "1 file", "2 files", "0 blocks". */
+export function formatCount(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}

@@ -8,6 +8,7 @@
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { NotariumError } from '../../shared/errors.ts';
+import { formatCount } from '../../shared/format.ts';
 import { NETWORKS } from '../core/chain/networks.ts';
 import { formatFeeEstimate } from '../core/chain/fees.ts';
 import type { FeeConfirmation } from '../core/chain/fees.ts';
@@ -49,7 +50,7 @@ export function feeConfirmation(n: Notarium, options: { yes?: boolean; json?: bo
 
 function anchoredText(r: NotarizeResult): string {
   return [
-    `Anchored ${r.fileCount} file${r.fileCount === 1 ? '' : 's'}`,
+    `Anchored ${formatCount(r.fileCount, 'file')}`,
     `  root:      ${r.root}`,
     `  anchored:  block ${r.blockNumber} at ${new Date(r.blockTime * 1000).toISOString()} on ${r.network}${r.local ? ' (LOCAL devnet: proves nothing to third parties)' : ''}`,
     `  tx:        ${r.txHash}${r.explorerUrl === undefined ? '' : `\n             ${r.explorerUrl}`}`,

@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { draftRequestSchema, parseAuthorSpec, parseRequest } from '../../shared/api/schemas.ts';
 import { NotariumError } from '../../shared/errors.ts';
-import { formatBytes } from '../../shared/format.ts';
+import { formatBytes, formatCount } from '../../shared/format.ts';
 import type { Notarium, NotarizeResult } from '../core/notarium.ts';
 import { printResult } from './output.ts';
 import { readPassphrase } from './passphrase.ts';
@@ -18,7 +18,7 @@ const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
 function anchoredText(r: NotarizeResult): string {
   return [
-    `Anchored ${files(r.fileCount)}`,
+    `Anchored ${formatCount(r.fileCount, 'file')}`,
     `  root:      ${r.root}`,
     `  anchored:  block ${r.blockNumber} at ${new Date(r.blockTime * 1000).toISOString()} on ${r.network}${r.local ? ' (LOCAL devnet: proves nothing to third parties)' : ''}`,
     `  tx:        ${r.txHash}${r.explorerUrl === undefined ? '' : `\n             ${r.explorerUrl}`}`,
@@ -29,10 +29,6 @@ function anchoredText(r: NotarizeResult): string {
 /** Size as file managers show it, with the exact byte count co-authors sign for. */
 function size(bytes: number): string {
   return `${formatBytes(bytes)}, ${bytes.toLocaleString('en')} bytes`;
-}
-
-function files(n: number): string {
-  return `${n} file${n === 1 ? '' : 's'}`;
 }
 
 /** Adds the co-author commands to `program`; `run` opens services and maps errors as for every command. */
@@ -65,7 +61,7 @@ export function registerCoauthorCommands(program: Command, run: Run): void {
           [
             ...r.warnings.map((w) => `warning: ${w}`),
             `Draft written: ${r.draftPath}`,
-            `  root: ${r.draft.root}  (${files(r.draft.summary.fileCount)}, ${size(r.draft.summary.totalBytes)})`,
+            `  root: ${r.draft.root}  (${formatCount(r.draft.summary.fileCount, 'file')}, ${size(r.draft.summary.totalBytes)})`,
             `  authors to sign: ${r.draft.authors.map((a) => a.name ?? a.address).join(', ')}`,
             'Send the draft to each co-author: `notarium sign <draft>`; then `notarium anchor <draft> --signatures <files…>`.',
           ].join('\n'),

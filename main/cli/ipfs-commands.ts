@@ -7,13 +7,12 @@ import type { Command } from 'commander';
 import { NotariumError } from '../../shared/errors.ts';
 import { DEFAULT_GC_GRACE_SECONDS } from '../core/ipfs/gc.ts';
 import type { Notarium } from '../core/notarium.ts';
-import { formatBytes } from '../../shared/format.ts';
+import { formatBytes, formatCount } from '../../shared/format.ts';
 import { printResult } from './output.ts';
 
 type Run = (cmd: Command, fn: (n: Notarium, g: { json?: boolean }) => Promise<number | undefined>) => Promise<void>;
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
-
 
 /** Adds `car export`, `car import`, `ipfs serve` and `ipfs gc` to `program`; `run` opens services and maps errors. */
 export function registerIpfsCommands(program: Command, run: Run): void {
@@ -84,8 +83,8 @@ export function registerIpfsCommands(program: Command, run: Run): void {
         const result = await n.ipfsGc({ graceSeconds: Number(grace) });
         printResult(g.json === true, result, () =>
           [
-            `Deleted ${result.removedBlocks} unpinned block${result.removedBlocks === 1 ? '' : 's'} (${formatBytes(result.removedBytes)}); kept ${result.pinnedBlocks} pinned.`,
-            ...(result.keptBlocks === 0 ? [] : [`Kept ${result.keptBlocks} unpinned block${result.keptBlocks === 1 ? '' : 's'} written in the last ${grace} s or awaiting their pin (--grace 0 deletes the former).`]),
+            `Deleted ${formatCount(result.removedBlocks, 'unpinned block')} (${formatBytes(result.removedBytes)}); kept ${result.pinnedBlocks} pinned.`,
+            ...(result.keptBlocks === 0 ? [] : [`Kept ${formatCount(result.keptBlocks, 'unpinned block')} written in the last ${grace} s or awaiting their pin (--grace 0 deletes the former).`]),
           ].join('\n'),
         );
       });

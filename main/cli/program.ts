@@ -8,7 +8,7 @@ import { Command, Help, Option } from 'commander';
 import { cidRequestSchema, shareRequestSchema, notarizeRequestSchema, parseRequest, retrieveRequestSchema, verifyRequestSchema } from '../../shared/api/schemas.ts';
 import { Notarium, type NotariumOptions } from '../core/notarium.ts';
 import { NotariumError } from '../../shared/errors.ts';
-import { formatBytes } from '../../shared/format.ts';
+import { formatBytes, formatCount } from '../../shared/format.ts';
 import { EXIT, exitCodeFor, printError, printResult } from './output.ts';
 import { addOverrideOptions, addUseRequestOptions, overrideFrom, registerConsentCommands, useRequestFrom } from './consent.ts';
 import { readPassphrase } from './passphrase.ts';
@@ -137,7 +137,7 @@ export function buildProgram(): Command {
         printResult(g.json === true, result, () =>
           [
             ...result.warnings.map((w) => `warning: ${w}`),
-            `Notarized ${result.fileCount} file${result.fileCount === 1 ? '' : 's'} (${formatBytes(result.totalBytes)})${result.totalBytes > 50e6 && result.bytesPerSecond > 0 ? ` at ${(result.bytesPerSecond / 1e6).toFixed(0)} MB/s` : ''}`,
+            `Notarized ${formatCount(result.fileCount, 'file')} (${formatBytes(result.totalBytes)})${result.totalBytes > 50e6 && result.bytesPerSecond > 0 ? ` at ${(result.bytesPerSecond / 1e6).toFixed(0)} MB/s` : ''}`,
             `  root:      ${result.root}`,
             `  anchored:  block ${result.blockNumber} at ${new Date(result.blockTime * 1000).toISOString()} on ${result.network}${result.local ? ' (LOCAL devnet: proves nothing to third parties)' : ''}`,
             `  tx:        ${result.txHash}${result.explorerUrl === undefined ? '' : `\n             ${result.explorerUrl}`}`,
@@ -183,7 +183,7 @@ export function buildProgram(): Command {
         const progress = progressPrinter(g.json !== true);
         const result = await n.retrieve(req, { passphrase, onProgress: progress.onProgress });
         progress.end();
-        printResult(g.json === true, result, () => `Restored ${result.fileCount} file${result.fileCount === 1 ? '' : 's'} (${formatBytes(result.totalBytes)}) into ${result.out}; every SHA-256 matched.`);
+        printResult(g.json === true, result, () => `Restored ${formatCount(result.fileCount, 'file')} (${formatBytes(result.totalBytes)}) into ${result.out}; every SHA-256 matched.`);
       });
     });
 
@@ -208,7 +208,7 @@ export function buildProgram(): Command {
         const passphrase = await readPassphrase('Passphrase: ');
         const r = await n.share(req, { passphrase });
         printResult(g.json === true, r, () =>
-          `Shared ${r.ticket.summary.fileCount} file${r.ticket.summary.fileCount === 1 ? '' : 's'} of "${r.ticket.title}" with ${r.ticket.recipient} in ${r.seconds.toFixed(2)} s (no payload re-encrypted).\nSend them the ticket: ${r.ticketPath}\nThey run: notarium retrieve ${path.basename(r.ticketPath)} --out <dir>  (the blocks must reach their node: CAR or network).\nRevocation is impossible for data already fetched: see docs/SHARING.md.`,
+          `Shared ${formatCount(r.ticket.summary.fileCount, 'file')} of "${r.ticket.title}" with ${r.ticket.recipient} in ${r.seconds.toFixed(2)} s (no payload re-encrypted).\nSend them the ticket: ${r.ticketPath}\nThey run: notarium retrieve ${path.basename(r.ticketPath)} --out <dir>  (the blocks must reach their node: CAR or network).\nRevocation is impossible for data already fetched: see docs/SHARING.md.`,
         );
         return undefined;
       });
@@ -264,7 +264,7 @@ export function buildProgram(): Command {
             ? 'No datasets yet.'
             : list
                 .map((d) => [
-                  `${d.title}  [${d.status}${d.supersededBy === null ? '' : ', superseded'}]  ${new Date(d.createdAt * 1000).toISOString().slice(0, 10)}  ${d.fileCount} file${d.fileCount === 1 ? '' : 's'}, ${formatBytes(d.totalBytes)}`,
+                  `${d.title}  [${d.status}${d.supersededBy === null ? '' : ', superseded'}]  ${new Date(d.createdAt * 1000).toISOString().slice(0, 10)}  ${formatCount(d.fileCount, 'file')}, ${formatBytes(d.totalBytes)}`,
                   `  id ${d.id}  root ${d.root}`,
                   ...(d.supersededBy === null ? [] : [`  superseded by the newer version ${d.supersededBy}`]),
                   ...(d.receiptPath === null ? [] : [`  receipt ${d.receiptPath}`]),

@@ -3,7 +3,7 @@
  * (docs/RECEIPT.md §6), small enough to hand over when the full receipt of a large dataset
  * is hundreds of megabytes. Runs on the receipt file alone: no account, ledger or node.
  */
-import { formatBytes } from '../../shared/format.ts';
+import { formatBytes, formatCount } from '../../shared/format.ts';
 import type { Command } from 'commander';
 import { extractReceiptExcerpt } from '../core/notary/receipt-excerpt.ts';
 import { EXIT, exitCodeFor, printError, printResult } from './output.ts';
@@ -26,7 +26,7 @@ export function addReceiptExtractCommand(receipt: Command): void {
         const r = await extractReceiptExcerpt(receiptFile, paths, out === undefined ? {} : { out: String(out), replace });
         printResult(json, r, () =>
           [
-            `Wrote ${r.path} (${formatBytes(r.bytes)}): ${r.files.length} file${r.files.length === 1 ? '' : 's'} of the dataset with root ${r.root}.`,
+            `Wrote ${r.path} (${formatBytes(r.bytes)}): ${formatCount(r.files.length, 'file')} of the dataset with root ${r.root}.`,
             `Check a file with \`notarium verify <file> --receipt ${r.path}\`.`,
           ].join('\n'),
         );

@@ -1,4 +1,5 @@
 /** Plain-language rendering of a verification report for the terminal. */
+import { formatCount } from '../../shared/format.ts';
 import type { VerifyReport } from '../core/notary/verify.ts';
 
 const MARK = { pass: 'OK  ', fail: 'FAIL', skipped: '--  ', missing: 'MISS', unlisted: 'EXTRA' } as const;
@@ -16,7 +17,7 @@ function fileLines(report: VerifyReport): string[] {
   const problems = report.files.filter((f) => f.status !== 'pass');
   const passed = report.files.length - problems.length;
   return [
-    `${passed} of ${report.files.length} file${report.files.length === 1 ? '' : 's'} OK.`,
+    `${passed} of ${formatCount(report.files.length, 'file')} OK.`,
     ...problems.slice(0, MAX_PROBLEMS_LISTED).map(line),
     ...(problems.length > MAX_PROBLEMS_LISTED ? [`… and ${problems.length - MAX_PROBLEMS_LISTED} more problems (use --json for all).`] : []),
   ];
