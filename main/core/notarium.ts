@@ -453,22 +453,10 @@ export class Notarium {
 
   /** The pipeline's ports over the services; `groupCommit`: adds and pins wait for `storage.commit()`. */
   async #ports(pool: AgeCipherPool, ipfs: IpfsBackend, options: { groupCommit?: boolean } = {}): Promise<{ cipher: CipherPort; storage: StoragePort }> {
-    const { encryptStream, encryptFile, decryptStream } = await import('./crypto/index.ts');
-    const { rememberLeafDigest } = await import('./ipfs/index.ts');
-    const { ipfsStoragePort } = await import('./notary/ipfs-storage-port.ts');
-    // Leaves cut at the store's chunk size are hashed by the cipher worker that seals them.
-    const leafSize = ipfs.profile.chunkSize;
+    const [{ ageCipherPort }, { rememberLeafDigest }, { ipfsStoragePort }] = await Promise.all([import('./notary/age-cipher-port.ts'), import('./ipfs/index.ts'), import('./notary/ipfs-storage-port.ts')]);
     return {
-      cipher: {
-        encrypt: (source, recipients) => encryptStream(source, recipients, pool),
-        ...(pool.canSealFiles
-          ? {
-              encryptFile: (file: string, recipients: readonly string[], o: { onPlaintextBytes?: (n: number) => void; signal?: AbortSignal }) =>
-                encryptFile(file, recipients, pool, { leafSize, onLeaf: rememberLeafDigest, ...o }),
-            }
-          : {}),
-        decrypt: (header, payload, identities) => decryptStream(header, payload, identities, pool),
-      },
+      // Leaves cut at the store's chunk size are hashed by the cipher worker that seals them.
+      cipher: ageCipherPort(pool, { leafSize: ipfs.profile.chunkSize, onLeaf: rememberLeafDigest }),
       storage: ipfsStoragePort(ipfs, { ipfsDir: this.layout.ipfsDir, groupCommit: options.groupCommit === true }),
     };
   }

@@ -8,10 +8,11 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Wallet } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AgeCipherPool, decryptStream, encryptStream, generateAgeIdentity } from '../../../main/core/crypto/index.ts';
+import { AgeCipherPool, generateAgeIdentity } from '../../../main/core/crypto/index.ts';
 import { HeliaBackend } from '../../../main/core/ipfs/helia-backend.ts';
 import type { CipherPort, StoragePort } from '../../../main/core/notary/ports.ts';
 import { ipfsStoragePort } from '../../../main/core/notary/ipfs-storage-port.ts';
+import { ageCipherPort } from '../../../main/core/notary/age-cipher-port.ts';
 import type { Progress } from '../../../main/core/notary/progress.ts';
 import { restoreFiles } from '../../../main/core/notary/retrieve.ts';
 import { once, storeEncrypted } from '../../../main/core/notary/store-encrypted.ts';
@@ -57,10 +58,7 @@ beforeAll(async () => {
   tmp = await tempDir();
   node = await HeliaBackend.open(path.join(tmp.dir, 'ipfs'));
   pool = await AgeCipherPool.inThread();
-  cipher = {
-    encrypt: (source, recipients) => encryptStream(source, recipients, pool),
-    decrypt: (header, payload, identities) => decryptStream(header, payload, identities, pool),
-  };
+  cipher = ageCipherPort(pool);
   storage = ipfsStoragePort(node, { ipfsDir: path.join(tmp.dir, 'ipfs') });
 
   owner = await generateAgeIdentity();

@@ -8,13 +8,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Wallet } from 'ethers';
-import { AgeCipherPool, RewrapPool, decryptStream, encryptStream, generateAgeIdentity } from '../../../main/core/crypto/index.ts';
+import { AgeCipherPool, RewrapPool, generateAgeIdentity } from '../../../main/core/crypto/index.ts';
 import { HeliaBackend } from '../../../main/core/ipfs/helia-backend.ts';
 import { collect } from '../../../main/core/notary/retrieve.ts';
 import { createShareEnvelope, openShareEnvelope } from '../../../main/core/notary/share.ts';
 import { once, storeEncrypted } from '../../../main/core/notary/store-encrypted.ts';
 import type { CipherPort, StoragePort } from '../../../main/core/notary/ports.ts';
 import { ipfsStoragePort } from '../../../main/core/notary/ipfs-storage-port.ts';
+import { ageCipherPort } from '../../../main/core/notary/age-cipher-port.ts';
 import { buildDatasetTree, canonicalManifest, MANIFEST_FORMAT, MANIFEST_LEAF_ENCODING, MANIFEST_PROFILE, MANIFEST_VERSION, parseManifest, sortFiles, type Manifest } from '../../../shared/notary/index.ts';
 import { tempDir } from '../../helpers/tmp.ts';
 
@@ -28,10 +29,7 @@ beforeAll(async () => {
   tmp = await tempDir();
   node = await HeliaBackend.open(path.join(tmp.dir, 'ipfs'));
   pool = await AgeCipherPool.inThread();
-  cipher = {
-    encrypt: (source, recipients) => encryptStream(source, recipients, pool),
-    decrypt: (header, payload, identities) => decryptStream(header, payload, identities, pool),
-  };
+  cipher = ageCipherPort(pool);
   // Group commit, as a share may store: adds and pins are durable at commit() only.
   storage = ipfsStoragePort(node, { ipfsDir: path.join(tmp.dir, 'ipfs'), groupCommit: true });
 
