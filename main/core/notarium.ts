@@ -358,12 +358,16 @@ export class Notarium {
   }
 
   /**
-   * The ledger's dataset by id or root, for lookups: a data folder not made yet has none,
-   * and looking does not make it (the command then fails with NOT_FOUND, leaving nothing).
+   * The ledger for reading: undefined for a data folder not made yet, which has none, and
+   * reading does not make it (a lookup then finds nothing and a listing is empty).
    */
+  #ledgerIfAny(): Ledger | undefined {
+    return this.#folderUnmade && !existsSync(this.layout.ledgerFile) ? undefined : this.#ledgerDb();
+  }
+
+  /** The ledger's dataset by id or root (#ledgerIfAny: looking makes no data folder). */
   #findDataset(ref: string): DatasetRecord | undefined {
-    if (this.#ledger === undefined && this.#folderUnmade && !existsSync(this.layout.ledgerFile)) return undefined;
-    return this.#ledgerDb().getDataset(ref);
+    return this.#ledgerIfAny()?.getDataset(ref);
   }
 
   #ledgerDb(): Ledger {
@@ -1478,7 +1482,10 @@ export class Notarium {
     // Loaded on first use only: `verify --offline` never needs the chain code (≈ 1 s to load).
     let chainModule: Promise<ChainModule> | undefined;
     const loadChain = (): Promise<ChainModule> => (chainModule ??= import('./chain/index.ts'));
-    const providerFor = async (receipt: ReceiptStatement): Promise<{ provider: JsonRpcApiProvider; close: () => Promise<void> } | null> => {
+    // The receipt's chain, or why there is none to ask: no RPC endpoint for it, or a LOCAL
+    // devnet receipt in a data folder not made yet (starting an empty devnet would only
+    // write a folder, and could not hold the anchor).
+    const providerFor = async (receipt: ReceiptStatement): Promise<{ provider: JsonRpcApiProvider; close: () => Promise<void> } | 'no-rpc' | 'no-devnet'> => {
       const { connectRpc, DEVNET_CHAIN_ID } = await loadChain();
       const url = rpc ?? (this.#settings?.network?.chainId === Number(receipt.network.chainId) ? this.#settings.network.rpcUrl : undefined);
       if (url !== undefined) {
@@ -1486,16 +1493,15 @@ export class Notarium {
         return { provider: p, close: async () => p.destroy() };
       }
       if (receipt.network.local && BigInt(receipt.network.chainId) === DEVNET_CHAIN_ID) {
-        // A data folder not made yet has no devnet: starting an empty one would only write a folder.
-        if (this.#folderUnmade) return null;
+        if (this.#folderUnmade) return 'no-devnet';
         return { provider: (await this.#chainContextForDevnet()).provider, close: async () => undefined };
       }
-      return null;
+      return 'no-rpc';
     };
     return {
       isValidContractSignature: async (receipt, author, digest, signature) => {
         const conn = await providerFor(receipt);
-        if (conn === null) return false;
+        if (typeof conn === 'string') return false;
         try {
           const { isValidErc1271Signature } = await import('./chain/erc1271.ts');
           return await isValidErc1271Signature(conn.provider, author, digest, signature, receipt.anchor.blockNumber);
@@ -1509,12 +1515,12 @@ export class Notarium {
         let close = async (): Promise<void> => undefined;
         try {
           const conn = await providerFor(receipt);
-          if (conn !== null) {
+          if (conn === 'no-devnet') {
+            // As for an anchor not found on another devnet: not checkable here, not a failure.
+            return { check: { status: 'skipped', message: `transaction ${receipt.anchor.txHash} cannot be checked: ${this.layout.root} holds no devnet.${LOCAL_DEVNET_HINT}` }, supersededBy: null, unreachable: true };
+          } else if (conn !== 'no-rpc') {
             provider = conn.provider;
             close = conn.close;
-          } else if (receipt.network.local) {
-            // No devnet here (see providerFor): as for an anchor not found on another devnet.
-            return { check: { status: 'skipped', message: `transaction ${receipt.anchor.txHash} cannot be checked: ${this.layout.root} holds no devnet.${LOCAL_DEVNET_HINT}` }, supersededBy: null, unreachable: true };
           } else {
             const preset = (await loadChain()).networkByChainId(receipt.network.chainId);
             return fail('CHAIN_FAILED', `No RPC endpoint configured for chain ${receipt.network.chainId} (${preset?.name ?? receipt.network.name}); pass --rpc <url>${preset?.publicRpcUrl ? ` (e.g. ${preset.publicRpcUrl})` : ''}, or --offline.`);
@@ -1621,7 +1627,7 @@ export class Notarium {
     // Consent gate (issue 5): a retrieval for a stated purpose is checked, and logged,
     // before anything is decrypted. DENY blocks; REVIEW needs a named override.
     if (req.purpose !== undefined) {
-      const datasetId = this.#ledgerDb().getDataset(expectedRoot)?.id ?? expectedRoot;
+      const datasetId = this.#findDataset(expectedRoot)?.id ?? expectedRoot;
       (await this.consent()).assertUseAllowed(datasetId, req.purpose, req.override, 'retrieve');
     }
     const account = await this.#accounts.unlock(call.passphrase);
@@ -1778,12 +1784,15 @@ export class Notarium {
     } catch {
       // Not a CID: a dataset, receipt or share ticket.
     }
+    const cidsOf = (ds: DatasetRecord): CID[] =>
+      [ds.manifestHeaderCid, ds.manifestPayloadCid, ...this.#ledgerDb().getFiles(ds.id).flatMap((f) => [f.headerCid, f.payloadCid])].map((c) => CID.parse(c));
     const datasetCids = (idOrRoot: string, what: string): CID[] => {
       const ds = this.#findDataset(idOrRoot);
       if (ds === undefined) throw new NotariumError('NOT_FOUND', `${what} names dataset ${idOrRoot}, which is not in this ledger: export from the machine that notarized it, or pass CIDs.`);
-      return [ds.manifestHeaderCid, ds.manifestPayloadCid, ...this.#ledgerDb().getFiles(ds.id).flatMap((f) => [f.headerCid, f.payloadCid])].map((c) => CID.parse(c));
+      return cidsOf(ds);
     };
-    if (this.#findDataset(ref) !== undefined) return datasetCids(ref, 'The reference');
+    const named = this.#findDataset(ref);
+    if (named !== undefined) return cidsOf(named);
     const text = await readFile(path.resolve(ref), 'utf8').catch(() => null);
     if (text === null) throw new NotariumError('NOT_FOUND', `${ref} is not a CID, a dataset id or root in this ledger, or a readable file.`);
     if (text.includes(`"${SHARE_TICKET_FORMAT}"`)) {
@@ -1832,9 +1841,8 @@ export class Notarium {
 
   /** Datasets in the local ledger, newest first. */
   datasets(): DatasetSummary[] {
-    // A folder still to be made has no ledger: listing creates nothing.
-    if (this.#folderUnmade && !existsSync(this.layout.ledgerFile)) return [];
-    const ledger = this.#ledgerDb();
+    const ledger = this.#ledgerIfAny();
+    if (ledger === undefined) return [];
     const all = ledger.listDatasets();
     const confirmations = ledger.anchorConfirmationsByRoot();
     const receipts = ledger.latestReceiptPaths();

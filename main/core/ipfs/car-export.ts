@@ -11,7 +11,7 @@
  * interrupted export never leaves a truncated CAR that looks finished.
  */
 import { randomBytes } from 'node:crypto';
-import { link, lstat, open, rename, unlink } from 'node:fs/promises';
+import { link, open, rename, unlink } from 'node:fs/promises';
 import { CarWriter } from '@ipld/car/writer';
 import * as dagPb from '@ipld/dag-pb';
 import type { CID } from 'multiformats/cid';
@@ -107,10 +107,6 @@ export async function exportCar(source: BlockSource, roots: readonly CID[], file
   return { roots: distinctRoots, blocks, blockBytes, fileBytes };
 }
 
-async function exists(file: string): Promise<boolean> {
-  return lstat(file).then(() => true, () => false);
-}
-
 /**
  * Moves `temp` to `file` unless something is at `file` by then: a hard link fails with
  * EEXIST instead of replacing. File systems without hard links (FAT and exFAT USB disks)
@@ -123,7 +119,7 @@ async function renameNoReplace(temp: string, file: string): Promise<void> {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') throw outputFileExists(file, error);
     if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw error;
-    if (await exists(file)) throw outputFileExists(file);
+    await assertOutputFileFree(file, false);
     await rename(temp, file);
     return;
   }

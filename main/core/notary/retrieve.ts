@@ -89,8 +89,8 @@ const RESTORE_BUDGET_BYTES = 32 * 1024 * 1024;
  * so the second is refused rather than replacing the first. On any failure the files still
  * in flight are stopped, every file written so far is removed, the folders made for them
  * too (the output folder was empty), and the first error is thrown; an integrity failure
- * names the file it hit and says that nothing was restored. Progress counts plaintext bytes as they are written and files as they
- * are renamed into place.
+ * names the file it hit and says that nothing was restored. Progress counts plaintext
+ * bytes as they are written and files as they are renamed into place.
  * @throws NotariumError('UNSAFE_PATH') for a path that could escape `out` or names a file
  *   already written, ('HASH_MISMATCH') for content that does not match,
  *   ('AGE_DECRYPT_FAILED'), ('INVALID_INPUT') when `out` is not an empty folder or an
