@@ -25,7 +25,8 @@
  * >= 0.4 small files, >= 0.6 on 4 GiB). age leaves its output in the page cache while a
  * notarization ends with its store flushed: ageSyncSeconds is what `sync -f` then takes to
  * make age's output durable, and ratioDurable = (ageSeconds + ageSyncSeconds) / seconds
- * compares the two at equal durability. peakRssMiB is the notarizing process's peak resident memory (bar: <= 300 MiB);
+ * compares the two at equal durability. peakRssMiB is the notarizing process's peak
+ * resident memory (bar: <= 300 MiB);
  * loadAvg1 is the machine's 1-minute load average at the end (figures are only comparable
  * on a quiet machine).
  *

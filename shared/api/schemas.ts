@@ -60,8 +60,7 @@ export const draftRequestSchema = z.strictObject({
       authors.forEach((a, i) => {
         const key = a.address.toLowerCase();
         const at = first.get(key);
-        // Counted from 1, as fieldLabel names list entries.
-        if (at !== undefined) ctx.addIssue({ code: 'custom', path: [i, 'address'], message: `${a.address} is listed twice (also #${at + 1})` });
+        if (at !== undefined) ctx.addIssue({ code: 'custom', path: [i, 'address'], message: `${a.address} is listed twice (also ${fieldLabel([at])})` });
         else first.set(key, i);
       });
     }),
