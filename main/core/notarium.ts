@@ -18,7 +18,7 @@ import { cidRequestSchema, draftRequestSchema, shareRequestSchema, type ShareReq
 import { NOTARIZATION_TYPES, ZERO_BYTES32, notaryDomain } from '../../shared/notary/typed-data.ts';
 import { datasetProver, datasetRoot } from '../../shared/notary/leaf.ts';
 import { installNativeTreeHashing } from './crypto/tree-hashing.ts';
-import { manifestDigest, parseManifest, type ManifestAuthor, type ManifestFile } from '../../shared/notary/manifest.ts';
+import { manifestDigest, parseManifest, type ManifestAuthor } from '../../shared/notary/manifest.ts';
 import { SHARE_TICKET_FORMAT, parseShareJson, shareTicketSchema, type ShareTicket } from '../../shared/notary/share.ts';
 import { DRAFT_FORMAT, SIGNATURE_FORMAT, draftDigest, draftMessage, draftSchema, parseDraft, parseSignatureFile, type Draft, type SignatureFile } from '../../shared/notary/draft.ts';
 import { parseReceipt, RECEIPT_FORMAT, RECEIPT_VERSION, type Receipt, type ReceiptFile, type ReceiptStatement } from '../../shared/receipt/index.ts';
@@ -41,6 +41,7 @@ import { readSettings, updateSettings, type Settings } from './settings.ts';
 import { applyManagedSettings, assertNetworkAllowed, assertPublicModeAllowed, DEVNET_CHAIN_ID_NUMBER, loadManagedSettings, recipientsWithDefaults, type EffectiveSettings } from './managed-settings/index.ts';
 import { collectInputs } from './notary/inputs.ts';
 import { prepareDataset, type PreparedDataset } from './notary/prepare.ts';
+import type { LargeString, ReceiptHead } from './notary/receipt-writer.ts';
 import { ProgressMeter, type Progress } from './notary/progress.ts';
 import { fetchManifest, restoreFiles, type ManifestLocation, type RetrieveResult } from './notary/retrieve.ts';
 import { verifyFiles, type ChainCheck, type ChainVerifier, type VerifyReport } from './notary/verify.ts';
@@ -159,6 +160,18 @@ interface AnchoringJob {
   signatures: string[];
   receiptPath: string;
   confirmations: number;
+}
+
+/**
+ * A draft as this process holds it: the manifest may be a LargeString made in pieces from
+ * the packed file table (prepare.ts), never joined into one 36 MB string unless a caller
+ * needs the Draft itself (wholeDraft).
+ */
+type WorkingDraft = Omit<Draft, 'manifest'> & { manifest: string | LargeString };
+
+/** `draft` with its manifest as one string (joined from its pieces if need be). */
+function wholeDraft(draft: WorkingDraft): Draft {
+  return { ...draft, manifest: String(draft.manifest) };
 }
 
 /** What a draft asks its authors to sign, and who has (see Notarium.draftStatus). */
@@ -769,7 +782,7 @@ export class Notarium {
       if (!soleAuthor) {
         const draftPath = await freePath(path.resolve(input.draftOut ?? `${slug(old.title)}-${drafted.draft.root.slice(2, 10)}.rekey.notarium-draft.json`), '.notarium-draft.json');
         await this.#writeDraftFile(draftPath, drafted.draft);
-        return { kind: 'draft', draftPath, draft: drafted.draft };
+        return { kind: 'draft', draftPath, draft: wholeDraft(drafted.draft) };
       }
       const signature = await account.wallet.signTypedData(notaryDomain(BigInt(drafted.draft.network.chainId), drafted.draft.contract), NOTARIZATION_TYPES, draftMessage(drafted.draft));
       const result = await this.#anchorDraft(drafted.draft, [signature], account.wallet, {
@@ -804,13 +817,13 @@ export class Notarium {
     const drafted = await this.#withFrugalHeap((heap) => this.#prepareDraft({ inputs: req.inputs, title: req.title, authors, public: req.public, recipients: req.recipients, supersedes, heap }, call));
     const draftPath = await freePath(path.resolve(req.out ?? path.join(drafted.baseDir, `${slug(req.title)}-${drafted.draft.root.slice(2, 10)}.notarium-draft.json`)), '.notarium-draft.json');
     await this.#writeDraftFile(draftPath, drafted.draft);
-    return { draftPath, draft: drafted.draft, warnings: drafted.warnings };
+    return { draftPath, draft: wholeDraft(drafted.draft), warnings: drafted.warnings };
   }
 
   /** Writes `draft` as JSON (2-space indentation, then a newline), its manifest escaped in slices (receipt-writer.ts). */
-  async #writeDraftFile(file: string, draft: Draft): Promise<void> {
-    const { LargeString, writeJsonFileAtomic } = await import('./notary/receipt-writer.ts');
-    await writeJsonFileAtomic(file, { ...draft, manifest: new LargeString(draft.manifest) });
+  async #writeDraftFile(file: string, draft: WorkingDraft): Promise<void> {
+    const { asLargeString, writeJsonFileAtomic } = await import('./notary/receipt-writer.ts');
+    await writeJsonFileAtomic(file, { ...draft, manifest: asLargeString(draft.manifest) });
   }
 
   /**
@@ -979,7 +992,7 @@ export class Notarium {
   async #prepareDraft(
     req: { inputs: string[]; title: string; authors: ManifestAuthor[]; public: boolean; recipients: string[]; supersedes: string; journal?: () => Promise<JobJournal>; heap: FrugalHeap },
     call: { onProgress?: (p: Progress) => void; signal?: AbortSignal },
-  ): Promise<{ draft: Draft; baseDir: string; bytesPerSecond: number; warnings: string[]; proof: (index: number) => string[] }> {
+  ): Promise<{ draft: WorkingDraft; baseDir: string; bytesPerSecond: number; warnings: string[]; proof: (index: number) => string[] }> {
     // Lab policy (managed settings) first: a refused dataset must cost no work and store nothing.
     assertPublicModeAllowed(this.effectiveSettings.policy, req.public, this.effectiveSettings.managed.file);
     this.#assertAnchoringAllowed();
@@ -991,10 +1004,11 @@ export class Notarium {
     const early = this.#usesDevnet() ? null : await this.#chainContext();
     const authors = req.authors.map((a) => ({ ...a, address: getAddress(a.address) }));
     // Every per-file object (inputs, records, manifest files) lives inside #storeDataset:
-    // from here on, the manifest text and the Merkle tree are all that is held per file.
+    // from here on, the packed file table (under the manifest's pieces) and the Merkle tree
+    // are all that is held per file.
     const stored = await this.#storeDataset(req, authors, call);
     const chain = early ?? (await this.#chainContext());
-    const draft: Draft = {
+    const draft: WorkingDraft = {
       format: DRAFT_FORMAT,
       version: 1,
       network: { name: chain.name, chainId: chain.chainId.toString(), local: chain.local },
@@ -1004,7 +1018,7 @@ export class Notarium {
       authors,
       supersedes: req.supersedes,
       manifestDigest: stored.manifestDigest,
-      manifest: stored.manifestText,
+      manifest: stored.manifest,
       storage: { manifestHeaderCid: stored.manifestHeaderCid, manifestPayloadCid: stored.manifestPayloadCid },
       summary: { fileCount: stored.fileCount, totalBytes: stored.totalBytes },
     };
@@ -1014,7 +1028,8 @@ export class Notarium {
   /**
    * #prepareDraft's heavy part: collects the inputs, encrypts and stores the files and the
    * manifest (prepare.ts), and records the dataset ('prepared') with its files in the
-   * ledger. Returns no per-file objects, only the manifest text and the tree's prover.
+   * ledger. Returns no per-file objects, only the manifest (made in pieces from the packed
+   * file table) and the tree's prover.
    * @throws NotariumError('ALREADY_EXISTS') when this exact dataset is already in the ledger (not a resumed job's).
    */
   async #storeDataset(
@@ -1053,8 +1068,6 @@ export class Notarium {
     // the two never add up in the peak. They restart on demand.
     await this.#releaseCipherPool();
     this.#recordPrepared(prepared, { ...req, authors, createdAt, files, ours: journal?.manifest?.root === prepared.root });
-    // Recorded: the ledger and the manifest text hold them from here on.
-    files.length = 0;
     return {
       ...prepared,
       fileCount,
@@ -1072,7 +1085,7 @@ export class Notarium {
    */
   #recordPrepared(
     prepared: Pick<PreparedDataset, 'root' | 'manifestDigest' | 'manifestHeaderCid' | 'manifestPayloadCid'>,
-    o: { title: string; public: boolean; supersedes: string; authors: ManifestAuthor[]; createdAt: number; files: ManifestFile[]; ours: boolean },
+    o: { title: string; public: boolean; supersedes: string; authors: ManifestAuthor[]; createdAt: number; files: PreparedDataset['files']; ours: boolean },
   ): void {
     const ledger = this.#ledgerDb();
     const existing = ledger.getDataset(prepared.root);
@@ -1102,12 +1115,12 @@ export class Notarium {
   }
 
   /** Inserts the draft's dataset into the ledger unless it is there already; returns its id. */
-  #recordDraft(draft: Draft, status: 'prepared' | 'pending'): string {
+  #recordDraft(draft: WorkingDraft, status: 'prepared' | 'pending'): string {
     const ledger = this.#ledgerDb();
     const existing = ledger.getDataset(draft.root);
     if (existing !== undefined) return existing.id;
     // A draft made elsewhere (co-authoring): its manifest is parsed once, here.
-    const manifest = parseManifest(draft.manifest);
+    const manifest = parseManifest(String(draft.manifest));
     return ledger.insertDataset({
       dataset: {
         title: draft.title,
@@ -1126,17 +1139,18 @@ export class Notarium {
   }
 
   /** Anchors a fully signed draft, waits for confirmations, writes and records the receipt. */
-  async #anchorDraft(draft: Draft, signatures: string[], wallet: Wallet, opts: { confirmations: number; receiptPath: string; signal?: AbortSignal; confirmFee?: FeeConfirmation; proof?: (index: number) => string[] }): Promise<Omit<NotarizeResult, 'bytesPerSecond' | 'warnings'> & { bytesPerSecond: number; warnings: string[] }> {
+  async #anchorDraft(draft: WorkingDraft, signatures: string[], wallet: Wallet, opts: { confirmations: number; receiptPath: string; signal?: AbortSignal; confirmFee?: FeeConfirmation; proof?: (index: number) => string[] }): Promise<Omit<NotarizeResult, 'bytesPerSecond' | 'warnings'> & { bytesPerSecond: number; warnings: string[] }> {
     const chain = await this.#chainContext();
     this.#assertAnchoringAllowed(chain.chainId, chain.name);
     const ledger = this.#ledgerDb();
     // Kept until the receipt is written, so `resumeAnchor` can finish this anchoring later
     // (ANCHOR_PENDING, a declined fee, missing funds) without re-encrypting anything.
-    const job: AnchoringJob = { format: 'notarium-anchoring/1', draft, signatures, receiptPath: path.resolve(opts.receiptPath), confirmations: opts.confirmations };
     await mkdir(this.#anchoringDir, { recursive: true, mode: 0o700 });
-    const { LargeString, writeJsonFileAtomic, writeReceiptFile } = await import('./notary/receipt-writer.ts');
-    // JSON.stringify(job, null, 2), with the manifest (~36 MB for 100,000 files) escaped in slices.
-    await writeJsonFileAtomic(this.#anchoringJobPath(draft.root), { ...job, draft: { ...draft, manifest: new LargeString(draft.manifest) } });
+    const { asLargeString, writeJsonFileAtomic, writeReceiptFile } = await import('./notary/receipt-writer.ts');
+    // An AnchoringJob as JSON.stringify(job, null, 2) would write it, with the manifest
+    // (~36 MB for 100,000 files) escaped piece by piece.
+    const job = { format: 'notarium-anchoring/1' as const, draft: { ...draft, manifest: asLargeString(draft.manifest) }, signatures, receiptPath: path.resolve(opts.receiptPath), confirmations: opts.confirmations } satisfies Omit<AnchoringJob, 'draft'> & { draft: WorkingDraft };
+    await writeJsonFileAtomic(this.#anchoringJobPath(draft.root), job);
     const datasetId = this.#recordDraft(draft, 'pending');
     ledger.transaction(() => {
       draft.authors.forEach((a, i) => ledger.setAuthorSignature(datasetId, a.address, signatures[i] as string));
@@ -1180,7 +1194,7 @@ export class Notarium {
     }
     const submitter = anchored.alreadyAnchored ? ((await this.#registrySubmitter(chain, draft.root)) ?? wallet.address) : wallet.address;
     const files = this.#receiptFiles(draft, datasetId, opts.proof);
-    const head: Omit<Receipt, 'files'> = {
+    const head: ReceiptHead = {
       format: RECEIPT_FORMAT,
       version: RECEIPT_VERSION,
       network: draft.network,
@@ -1256,7 +1270,7 @@ export class Notarium {
    * now from the same files.
    * @throws NotariumError('INTERNAL') if the files do not give the draft's root.
    */
-  #receiptFiles(draft: Draft, datasetId: string, proof?: (index: number) => string[]): { count: number; entry: (index: number) => ReceiptFile } {
+  #receiptFiles(draft: WorkingDraft, datasetId: string, proof?: (index: number) => string[]): { count: number; entry: (index: number) => ReceiptFile } {
     const ledger = this.#ledgerDb();
     const ds = ledger.getDataset(datasetId);
     let count: number;
@@ -1265,7 +1279,7 @@ export class Notarium {
       count = ds.fileCount;
       filesFrom = (from) => ledger.getFileRange(datasetId, from, LEDGER_PAGE_FILES);
     } else {
-      const manifest = parseManifest(draft.manifest);
+      const manifest = parseManifest(String(draft.manifest));
       count = manifest.files.length;
       filesFrom = (from) => manifest.files.slice(from, from + LEDGER_PAGE_FILES);
     }

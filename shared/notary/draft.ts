@@ -51,7 +51,7 @@ export const signatureFileSchema = z.strictObject({
 export type SignatureFile = z.infer<typeof signatureFileSchema>;
 
 /** The EIP-712 message of a draft. */
-export function draftMessage(d: Draft): NotarizationMessage {
+export function draftMessage(d: Pick<Draft, 'root' | 'manifestDigest' | 'title' | 'authors' | 'supersedes'>): NotarizationMessage {
   return { root: d.root, manifestDigest: d.manifestDigest, title: d.title, authors: d.authors.map((a) => a.address), supersedes: d.supersedes };
 }
 

@@ -26,6 +26,15 @@ export const PUBLIC_SALT = ZERO_BYTES32;
 export type LeafValue = [salt: string, sha256: string];
 
 /**
+ * Leaf values in order: an array, or any source that makes them on demand (`at(i)`, as
+ * Array.prototype.at), so a tree over 100,000 files needs no array of their values.
+ */
+export interface LeafSource {
+  readonly length: number;
+  at(index: number): LeafValue | undefined;
+}
+
+/**
  * Another implementation of the library's two hashes, for speed: the library's pure-JS
  * Keccak-256 costs ~50 µs and ~1 KB of garbage per hash, i.e. ~10 s and ~200 MB of peak
  * memory for a 100,000-file tree. Each must return exactly what the library's does
@@ -69,7 +78,7 @@ export interface DatasetTree {
  * Builds the dataset tree over `leaves` (any order; the tree sorts leaf hashes itself).
  * @throws Error from the library on malformed values (not 32-byte hex).
  */
-export function buildDatasetTree(leaves: readonly LeafValue[]): DatasetTree {
+export function buildDatasetTree(leaves: readonly LeafValue[] | LeafSource): DatasetTree {
   const { tree, treeIndex } = flatTree(leaves);
   return { root: tree[0] as string, proofs: Array.from(treeIndex, (at) => getProof(tree, at)) };
 }
@@ -82,10 +91,14 @@ export function buildDatasetTree(leaves: readonly LeafValue[]): DatasetTree {
  * Sorting compares the 0x-prefixed lowercase 32-byte hex strings, which orders them as
  * the library's byte comparison does.
  */
-function flatTree(leaves: readonly LeafValue[]): { tree: string[]; treeIndex: Int32Array } {
+function flatTree(leaves: LeafSource): { tree: string[]; treeIndex: Int32Array } {
   if (leaves.length === 0) throw new Error('Expected non-zero number of leaves');
   const hashing = installed;
-  const hashes = hashing === undefined ? leaves.map((l) => standardLeafHash([...LEAF_ENCODING], [...l])) : leaves.map((l) => hashing.leafHash(l));
+  const hashes = Array.from({ length: leaves.length }, (_, i) => {
+    const l = leaves.at(i);
+    if (l === undefined) throw new Error(`Leaf ${i} is missing`);
+    return hashing === undefined ? standardLeafHash([...LEAF_ENCODING], [...l]) : hashing.leafHash(l);
+  });
   const order = Array.from(hashes.keys()).sort((a, b) => {
     const x = hashes[a] as string;
     const y = hashes[b] as string;
@@ -106,7 +119,7 @@ function flatTree(leaves: readonly LeafValue[]): { tree: string[]; treeIndex: In
  * proof at once. Holds one array of 2n-1 hex strings.
  * @throws Error from the library on malformed values or no leaves.
  */
-export function datasetProver(leaves: readonly LeafValue[]): { root: string; proof: (index: number) => string[] } {
+export function datasetProver(leaves: readonly LeafValue[] | LeafSource): { root: string; proof: (index: number) => string[] } {
   const { tree, treeIndex } = flatTree(leaves);
   return {
     root: tree[0] as string,
@@ -122,7 +135,7 @@ export function datasetProver(leaves: readonly LeafValue[]): { root: string; pro
  * The root alone (no proofs), for verifiers: equal to StandardMerkleTree.of(...).root.
  * @throws Error from the library on malformed values or no leaves.
  */
-export function datasetRoot(leaves: readonly LeafValue[]): string {
+export function datasetRoot(leaves: readonly LeafValue[] | LeafSource): string {
   return flatTree(leaves).tree[0] as string;
 }
 

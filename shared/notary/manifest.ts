@@ -88,7 +88,7 @@ export const MANIFEST_PROFILE: Manifest['profile'] = {
 /** The leaf encoding as the manifest records it. */
 export const MANIFEST_LEAF_ENCODING = [LEAF_ENCODING[0], LEAF_ENCODING[1]] as Manifest['leafEncoding'];
 
-/** Files serialized per piece of the canonical text (see canonicalPieces): pieces of ~20 KB. */
+/** Files serialized per piece of the canonical text (see manifestPieces): pieces of ~20 KB. */
 const FILES_PER_PIECE = 64;
 
 /** Stands for the files array while the rest of the manifest is canonicalized. */
@@ -101,14 +101,30 @@ function canonical(value: unknown): string {
 }
 
 /**
+ * The files of a manifest as manifestPieces reads them: an array, or any source of entries
+ * made on demand (e.g. a packed table of 100,000 files that never holds them all as objects).
+ */
+export interface ManifestFiles {
+  readonly length: number;
+  /** Entries [start, end), as Array.prototype.slice. */
+  slice(start: number, end: number): readonly ManifestFile[];
+}
+
+/** A manifest whose files come from a {@link ManifestFiles} source. */
+export type ManifestOf = Omit<Manifest, 'files'> & { files: ManifestFiles };
+
+/**
  * The canonical text of `manifest` as consecutive pieces whose concatenation is
  * canonicalize(manifest): the members around `files`, then the file entries
- * FILES_PER_PIECE at a time. RFC 8785 serializes an array as its elements' canonical forms joined by ","
- * inside "[...]", so each entry is canonicalized by the library on its own. Canonicalizing
- * the whole manifest in one call instead appends ~30 small strings per file to one rope,
- * which for 100,000 files holds ~150 MB until it is flattened into the 36 MB text.
+ * FILES_PER_PIECE at a time (~20 KB a piece). RFC 8785 serializes an array as its elements'
+ * canonical forms joined by "," inside "[...]", so each entry is canonicalized by the library
+ * on its own. Canonicalizing the whole manifest in one call instead appends ~30 small
+ * strings per file to one rope, which for 100,000 files holds ~150 MB until it is flattened
+ * into the 36 MB text. Pieces end between JSON values, never inside a string, so none
+ * splits a surrogate pair. Files must be sorted by path (sortFiles).
+ * @throws NotariumError('INTERNAL') for a value JSON cannot carry; Error for a lone surrogate.
  */
-function* canonicalPieces(manifest: Manifest): Generator<string> {
+export function* manifestPieces(manifest: ManifestOf): Generator<string> {
   const outline = canonical({ ...manifest, files: FILES_MARK });
   // Only the member itself can read `"files":"\u0000files\u0000"` unescaped: a quote
   // inside any other string is escaped as \".
@@ -132,13 +148,13 @@ function* canonicalPieces(manifest: Manifest): Generator<string> {
  * @throws NotariumError('INTERNAL') for a value JSON cannot carry; Error for a lone surrogate.
  */
 export function canonicalManifest(manifest: Manifest): string {
-  return [...canonicalPieces(manifest)].join('');
+  return [...manifestPieces(manifest)].join('');
 }
 
 /** True when `text` is exactly canonicalManifest(manifest), compared piece by piece (no second copy of the text). */
 function isCanonicalText(manifest: Manifest, text: string): boolean {
   let offset = 0;
-  for (const piece of canonicalPieces(manifest)) {
+  for (const piece of manifestPieces(manifest)) {
     if (!text.startsWith(piece, offset)) return false;
     offset += piece.length;
   }
@@ -161,15 +177,19 @@ const UTF8_SLICE_UNITS = 1 << 16;
  * The UTF-8 bytes of `text` (the same bytes as TextEncoder.encode(text) for well-formed
  * text, as canonical text is) in pieces of at most 192 KiB, never splitting a surrogate
  * pair: hashing or encrypting the 36 MB manifest of 100,000 files never holds its bytes whole.
+ * @param text the whole text, or its pieces in order (e.g. manifestPieces), none ending
+ *   between the two halves of a surrogate pair.
  */
-export function* manifestUtf8(text: string): Generator<Uint8Array> {
+export function* manifestUtf8(text: string | Iterable<string>): Generator<Uint8Array> {
   const encoder = new TextEncoder();
-  for (let at = 0; at < text.length; ) {
-    let end = Math.min(at + UTF8_SLICE_UNITS, text.length);
-    const last = text.charCodeAt(end - 1);
-    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end -= 1;
-    yield encoder.encode(text.slice(at, end));
-    at = end;
+  for (const piece of typeof text === 'string' ? [text] : text) {
+    for (let at = 0; at < piece.length; ) {
+      let end = Math.min(at + UTF8_SLICE_UNITS, piece.length);
+      const last = piece.charCodeAt(end - 1);
+      if (end < piece.length && last >= 0xd800 && last <= 0xdbff) end -= 1;
+      yield encoder.encode(piece.slice(at, end));
+      at = end;
+    }
   }
 }
 

@@ -84,7 +84,7 @@ export class DatasetTable {
       supersedesRoot: dataset.supersedesRoot == null ? null : lowerHex(dataset.supersedesRoot),
       createdAt: dataset.createdAt ?? nowSeconds(),
     };
-    for (const file of files) row.totalBytes += file.size;
+    for (let i = 0; i < files.length; i++) row.totalBytes += (files.at(i) as NewDatasetFile).size;
     const authorRows = authors.map((a, position) => ({
       position,
       address: checksumAddress(a.address, `authors[${position}].address`),
@@ -102,7 +102,7 @@ export class DatasetTable {
       let leafIndex = 0;
       try {
         for (let i = 0; i < files.length; i++) {
-          current = files[i] as NewDatasetFile;
+          current = files.at(i) as NewDatasetFile;
           leafIndex = current.leafIndex ?? i;
           this.insertFileStmt.run(
             row.id,

@@ -94,7 +94,8 @@ export type NewDatasetFile = Omit<DatasetFileRecord, 'leafIndex'> & { leafIndex?
 
 export interface InsertDatasetInput {
   dataset: NewDataset;
-  files: readonly NewDatasetFile[];
+  /** The files in leaf order: an array, or any source made on demand (`at(i)` as Array.prototype.at). */
+  files: readonly NewDatasetFile[] | { readonly length: number; at(index: number): NewDatasetFile | undefined };
   authors: readonly NewDatasetAuthor[];
 }
 

@@ -111,7 +111,7 @@ const frameSchema = z.union([jobSpecSchema, z.array(recordSchema), finishedJobSc
  * files, unchanged. Paths are dataset-relative, sizes bytes, times ms since the epoch.
  */
 export function inputsDigest(files: Iterable<{ path: string; size: number; mtimeMs: number }>): string {
-  const rows = [...files].map((f) => [f.path, f.size, f.mtimeMs] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const rows = Array.from(files, (f) => [f.path, f.size, f.mtimeMs] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   return `0x${createHash('sha256').update(JSON.stringify(rows)).digest('hex')}`;
 }
 
@@ -123,7 +123,7 @@ export class JobJournal {
   readonly file: string;
   readonly spec: JobSpec;
   readonly #recipient: string;
-  /** Committed files by dataset-relative path. */
+  /** Files an earlier run committed (as loaded from the journal), by dataset-relative path. */
   readonly files = new Map<string, FileRecord>();
   #manifest: ManifestRecord | undefined;
   /** The inputs digest fixed by releaseFiles (then `files` is empty). */
@@ -131,6 +131,8 @@ export class JobJournal {
   /** Length of the valid prefix of the file, bytes (a torn tail lies beyond). */
   #validBytes: number;
   #appending: Promise<void> = Promise.resolve();
+  /** True once this process appended file records (not kept in `files`: see #append). */
+  #appendedFiles = false;
 
   private constructor(file: string, spec: JobSpec, recipient: string, validBytes: number) {
     this.file = file;
@@ -269,15 +271,24 @@ export class JobJournal {
       await handle?.close();
     }
     this.#validBytes += frame.length;
-    for (const r of records) this.#apply(r);
+    // File records appended now are not kept in `files`: that map serves the lookups of a
+    // resumed job (what an earlier run stored), and the caller holds what it appends.
+    for (const r of records) {
+      if (r.t === 'file') this.#appendedFiles = true;
+      else this.#apply(r);
+    }
   }
 
   /**
    * Records that the job finished with `root` (a small `<id>.done` file, encrypted like the
    * journal), then deletes the journal. See finishedJobSchema.
-   * @throws NotariumError('DISK_FULL') or the fs error writing the record.
+   * @throws NotariumError('DISK_FULL') or the fs error writing the record; ('INTERNAL') when file
+   *   records were appended in this run and releaseFiles was not called (their digest is needed).
    */
   async finish(root: string, now: number = Math.floor(Date.now() / 1000)): Promise<void> {
+    if (this.#inputsDigest === undefined && this.#appendedFiles) {
+      throw new NotariumError('INTERNAL', 'A job that recorded files in this run must call releaseFiles(inputsDigest) before finish.');
+    }
     const record: FinishedJob = { t: 'finished', spec: this.spec, root, inputsDigest: this.#inputsDigest ?? inputsDigest(this.files.values()), finishedAt: now };
     const frame = await encryptFrame(record, this.#recipient);
     try {

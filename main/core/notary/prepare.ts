@@ -14,15 +14,15 @@ import { stat } from 'node:fs/promises';
 import { NotariumError } from '../../../shared/errors.ts';
 import { datasetProver, PUBLIC_SALT } from '../../../shared/notary/leaf.ts';
 import {
-  canonicalManifest,
   MANIFEST_FORMAT,
   MANIFEST_LEAF_ENCODING,
   MANIFEST_PROFILE,
   MANIFEST_VERSION,
+  manifestPieces,
   manifestUtf8,
   sortFiles,
+  type Manifest,
   type ManifestAuthor,
-  type ManifestFile,
 } from '../../../shared/notary/manifest.ts';
 import { READ_CHUNK_BYTES } from './hash.ts';
 import type { InputFile } from './inputs.ts';
@@ -32,20 +32,22 @@ import { mapWeighted } from './map-limit.ts';
 import { storeEncrypted, storeSealed } from './store-encrypted.ts';
 import { GroupCommitter } from './group-commit.ts';
 import { inputsDigest, type FileRecord, type JobJournal } from './job-journal.ts';
+import { FileTable } from './file-table.ts';
+import { LargeString } from './receipt-writer.ts';
 
 /** Buffers one file stream holds at most (cipher window + IPFS write window), bytes. */
 const STREAM_BUFFER_BYTES = 16 * 1024 * 1024;
 
 export interface PreparedDataset {
-  /**
-   * The manifest's files in leaf order, for the ledger. The caller should record and drop
-   * them: the manifest text carries the same data (100,000 files: ~40 MB of objects).
-   */
-  files: ManifestFile[];
+  /** The manifest's files in leaf order, packed (file-table.ts: ~25 MB for 100,000 files). */
+  files: FileTable;
   /** The manifest's createdAt, unix seconds. */
   createdAt: number;
-  /** RFC 8785 canonical manifest text (~360 bytes per file). */
-  manifestText: string;
+  /**
+   * RFC 8785 canonical manifest text (~360 bytes per file), made piece by piece from `files`
+   * each time it is read: the 36 MB text of 100,000 files is never held whole.
+   */
+  manifest: LargeString;
   manifestDigest: string;
   manifestHeaderCid: string;
   manifestPayloadCid: string;
@@ -148,10 +150,6 @@ async function reusable(f: InputFile, o: PrepareOptions): Promise<FileRecord | u
   return header && payload ? r : undefined;
 }
 
-function toManifestFile(r: FileRecord): ManifestFile {
-  return { path: r.path, size: r.size, sha256: r.sha256, salt: r.salt, headerCid: r.headerCid, payloadCid: r.payloadCid };
-}
-
 /**
  * Encrypts and stores every file and the manifest; computes the root.
  * @throws NotariumError('INVALID_INPUT') when a file changes while read, ('CANCELLED') on abort,
@@ -166,23 +164,24 @@ export async function prepareDataset(o: PrepareOptions): Promise<PreparedDataset
   // Small files are latency-bound: overlap up to 8 of them. A file weighs its size up
   // to 16 MiB, the pipeline's buffers per stream, so large files run at most two at a
   // time and memory stays flat.
-  let records: FileRecord[];
+  const table = new FileTable(sorted.length);
   let bytesEncrypted = 0;
   try {
-    records = await mapWeighted(
+    await mapWeighted(
       sorted,
       { limit: o.concurrency ?? 8, budget: 2 * STREAM_BUFFER_BYTES, weight: (f) => Math.max(f.size, 64 * 1024), ...(o.signal === undefined ? {} : { signal: o.signal }) },
-      async (f) => {
+      async (f, index) => {
         const kept = await reusable(f, o);
         if (kept !== undefined) {
           o.meter.bytes(kept.size);
           o.meter.fileDone();
-          return kept;
+          table.set(index, kept);
+          return;
         }
         const record = await processFile(f, o);
         bytesEncrypted += record.size;
         committer.add(record, record.size);
-        return record;
+        table.set(index, record);
       },
     );
     await committer.finish();
@@ -194,28 +193,24 @@ export async function prepareDataset(o: PrepareOptions): Promise<PreparedDataset
   // The inputs are done with (see PrepareOptions.files).
   sorted.length = 0;
   o.files.length = 0;
-  return { ...(await storeManifest(records, o)), bytesEncrypted };
+  return { ...(await storeManifest(table, o)), bytesEncrypted };
 }
 
 /**
  * After the files: the canonical manifest, its digest, the Merkle tree, the encrypted
- * manifest stored (unless the journal has it already) and recorded in the journal. Large
- * values are made one at a time and never copied whole: the manifest text (~36 MB for
- * 100,000 files) is built in pieces and hashed and encrypted as UTF-8 slices.
- * Empties `records` (the bulk of a large job's memory) once the manifest files are made.
+ * manifest stored (unless the journal has it already) and recorded in the journal. The
+ * manifest text (~36 MB for 100,000 files) is made in pieces from the packed table, for the
+ * digest and for the encrypted copy, and never exists whole; the tree's leaves are made
+ * from the table too.
  */
-async function storeManifest(records: FileRecord[], o: PrepareOptions): Promise<Omit<PreparedDataset, 'bytesEncrypted'>> {
+async function storeManifest(files: FileTable, o: PrepareOptions): Promise<Omit<PreparedDataset, 'bytesEncrypted'>> {
   const journal = o.journal;
-  const files = records.map(toManifestFile);
-  // The job looks no file up from here on: its records stay on disk only, and `records`
-  // (the caller's array, emptied) stops holding them.
-  journal?.releaseFiles(inputsDigest(records));
-  records.length = 0;
-  // The tree first, while the least is held. Proofs are made when the receipt is written,
-  // one page at a time, from this same tree.
-  const { root, proof } = datasetProver(files.map((f) => [f.salt, f.sha256]));
+  // The job looks no file up from here on: its records stay on disk only.
+  journal?.releaseFiles(inputsDigest(files.stats()));
+  // Proofs are made when the receipt is written, one page at a time, from this same tree.
+  const { root, proof } = datasetProver(files.leaves);
   const createdAt = Math.floor((o.now?.() ?? Date.now()) / 1000);
-  const manifestText = canonicalManifest({
+  const head: Omit<Manifest, 'files'> = {
     format: MANIFEST_FORMAT,
     version: MANIFEST_VERSION,
     title: o.title,
@@ -224,15 +219,15 @@ async function storeManifest(records: FileRecord[], o: PrepareOptions): Promise<
     public: o.public,
     leafEncoding: MANIFEST_LEAF_ENCODING,
     profile: MANIFEST_PROFILE,
-    files,
-  });
-  // = manifestDigest(manifestText), without the text's 36 MB of UTF-8 at once.
+  };
+  const manifest = new LargeString(() => manifestPieces({ ...head, files }));
+  // = manifestDigest(text), from the text's pieces.
   const hash = createHash('sha256');
-  for (const piece of manifestUtf8(manifestText)) hash.update(piece);
+  for (const piece of manifestUtf8(manifest.pieces())) hash.update(piece);
   const digest = `0x${hash.digest('hex')}`;
   let stored = journal?.manifest;
   if (stored === undefined || stored.manifestDigest !== digest || !(await o.storage.isPinned(stored.manifestHeaderCid)) || !(await o.storage.isPinned(stored.manifestPayloadCid))) {
-    const cids = await storeEncrypted(asAsync(manifestUtf8(manifestText)), o.recipients, o.cipher, o.storage, o.signal);
+    const cids = await storeEncrypted(asAsync(manifestUtf8(manifest.pieces())), o.recipients, o.cipher, o.storage, o.signal);
     await o.storage.commit();
     stored = { t: 'manifest', manifestDigest: digest, manifestHeaderCid: cids.headerCid, manifestPayloadCid: cids.payloadCid, root };
     await journal?.append([stored]);
@@ -240,7 +235,7 @@ async function storeManifest(records: FileRecord[], o: PrepareOptions): Promise<
   return {
     files,
     createdAt,
-    manifestText,
+    manifest,
     manifestDigest: digest,
     manifestHeaderCid: stored.manifestHeaderCid,
     manifestPayloadCid: stored.manifestPayloadCid,

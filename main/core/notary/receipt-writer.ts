@@ -35,29 +35,50 @@ function placeholder(name: string): string {
 
 /**
  * A string value to write in slices: JSON.stringify(value) written piece by piece.
- * Place one in a document with {@link jsonPieces}.
+ * Place one in a document with {@link jsonPieces}. The string is given whole, or as a
+ * function yielding its pieces in order (e.g. the canonical manifest made from a packed
+ * file table, shared/notary/manifest.ts manifestPieces), so it need never exist whole.
  */
 export class LargeString {
-  readonly value: string;
-  constructor(value: string) {
-    this.value = value;
+  readonly #source: string | (() => Iterable<string>);
+  /** @param source the string, or a function yielding its pieces (none may end between the halves of a surrogate pair). */
+  constructor(source: string | (() => Iterable<string>)) {
+    this.#source = source;
+  }
+
+  /** The string's pieces, in order (the string itself when given whole). */
+  pieces(): Iterable<string> {
+    return typeof this.#source === 'string' ? [this.#source] : this.#source();
+  }
+
+  /** The whole string (joined from its pieces when it was given in pieces). */
+  toString(): string {
+    return typeof this.#source === 'string' ? this.#source : [...this.#source()].join('');
   }
 }
 
+/** `text` as a LargeString (itself when it is one). */
+export function asLargeString(text: string | LargeString): LargeString {
+  return text instanceof LargeString ? text : new LargeString(text);
+}
+
 /**
- * The JSON text of `text` (exactly JSON.stringify(text)) in pieces of about 1 Mi code
+ * The JSON text of `text` (exactly JSON.stringify(text)) in pieces of about 32 Ki code
  * units. A slice never ends between the two halves of a surrogate pair, which
  * JSON.stringify would escape one by one (well-formed JSON.stringify, ES2019).
+ * @param text the string, or its pieces in order (none ending inside a surrogate pair).
  */
-export function* jsonStringPieces(text: string): Generator<string> {
+export function* jsonStringPieces(text: string | Iterable<string>): Generator<string> {
   yield '"';
-  for (let at = 0; at < text.length; ) {
-    let end = Math.min(at + STRING_SLICE_UNITS, text.length);
-    const last = text.charCodeAt(end - 1);
-    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end -= 1;
-    const quoted = JSON.stringify(text.slice(at, end));
-    yield quoted.slice(1, -1);
-    at = end;
+  for (const piece of typeof text === 'string' ? [text] : text) {
+    for (let at = 0; at < piece.length; ) {
+      let end = Math.min(at + STRING_SLICE_UNITS, piece.length);
+      const last = piece.charCodeAt(end - 1);
+      if (end < piece.length && last >= 0xd800 && last <= 0xdbff) end -= 1;
+      const quoted = JSON.stringify(piece.slice(at, end));
+      yield quoted.slice(1, -1);
+      at = end;
+    }
   }
   yield '"';
 }
@@ -69,11 +90,11 @@ export function* jsonStringPieces(text: string): Generator<string> {
  * replaced by its string.
  */
 export function* jsonPieces(value: unknown): Generator<string> {
-  const large: string[] = [];
+  const large: LargeString[] = [];
   const marks: string[] = [];
   const marked = JSON.stringify(value, (_key, v: unknown) => {
     if (!(v instanceof LargeString)) return v;
-    large.push(v.value);
+    large.push(v);
     marks.push(placeholder('large'));
     return marks.at(-1);
   }, 2);
@@ -82,7 +103,7 @@ export function* jsonPieces(value: unknown): Generator<string> {
     const mark = JSON.stringify(marks[i]);
     const at = marked.indexOf(mark, from);
     yield marked.slice(from, at);
-    yield* jsonStringPieces(large[i] as string);
+    yield* jsonStringPieces((large[i] as LargeString).pieces());
     from = at + mark.length;
   }
   yield marked.slice(from);
@@ -157,15 +178,18 @@ export async function writeJsonFileAtomic(file: string, value: unknown): Promise
  *
  * @throws the fs error (ENOSPC...), or fileAt's; the temporary file is removed then.
  */
-export async function writeReceiptFile(file: string, head: Omit<Receipt, 'files'>, count: number, fileAt: (index: number) => ReceiptFile): Promise<{ sha256: string; bytes: number }> {
+export async function writeReceiptFile(file: string, head: ReceiptHead, count: number, fileAt: (index: number) => ReceiptFile): Promise<{ sha256: string; bytes: number }> {
   return writeTextFileAtomic(file, receiptPieces(head, count, fileAt));
 }
 
-function* receiptPieces(head: Omit<Receipt, 'files'>, count: number, fileAt: (index: number) => ReceiptFile): Generator<string> {
+/** A receipt without its files, whose manifest text may come in pieces (LargeString). */
+export type ReceiptHead = Omit<Receipt, 'files' | 'manifest'> & { manifest: string | LargeString };
+
+function* receiptPieces(head: ReceiptHead, count: number, fileAt: (index: number) => ReceiptFile): Generator<string> {
   const filesMark = placeholder('files');
   // `files` is the last member: its mark is in the last piece, after the manifest.
   let last: string | undefined;
-  for (const piece of jsonPieces({ ...head, manifest: new LargeString(head.manifest), files: count === 0 ? [] : [filesMark] })) {
+  for (const piece of jsonPieces({ ...head, manifest: asLargeString(head.manifest), files: count === 0 ? [] : [filesMark] })) {
     if (last !== undefined) yield last;
     last = piece;
   }

@@ -141,6 +141,9 @@ describe('JobJournal', () => {
       const journal = await JobJournal.create(jobs, spec, k.recipient);
       await journal.append([fileRecord(1), fileRecord(2)]);
       const root = `0x${'ef'.repeat(32)}`;
+      // Files appended in this run are not kept in memory: their digest must be given first.
+      await expect(journal.finish(root, 1_790_000_000)).rejects.toMatchObject({ code: 'INTERNAL' });
+      journal.releaseFiles(inputsDigest([fileRecord(1), fileRecord(2)]));
       await journal.finish(root, 1_790_000_000);
       expect(await JobJournal.loadAll(jobs, k.identity, k.recipient)).toEqual([]);
       const [done] = await JobJournal.loadFinished(jobs, k.identity, 1_790_000_000 + 60);
@@ -157,13 +160,14 @@ describe('JobJournal', () => {
     }
   });
 
-  it('releases its file records from memory once the manifest is stored, keeping them on disk and the digest for finish', async () => {
+  it('keeps the file records it appends on disk only, and the digest given for finish', async () => {
     const tmp = await tempDir();
     try {
       const k = await keys();
       const jobs = path.join(tmp.dir, 'jobs');
       const journal = await JobJournal.create(jobs, spec, k.recipient);
       await journal.append([fileRecord(1), fileRecord(2)]);
+      expect(journal.files.size).toBe(0);
       const manifest = { t: 'manifest' as const, manifestDigest: `0x${'cd'.repeat(32)}`, manifestHeaderCid: 'bafkreih', manifestPayloadCid: 'bafkreip', root: `0x${'ef'.repeat(32)}` };
       await journal.append([manifest]);
       const digest = inputsDigest([fileRecord(1), fileRecord(2)]);

@@ -81,6 +81,24 @@ describe('writeReceiptFile', () => {
       const jsonFile = path.join(tmp.dir, 'doc.json');
       await writeJsonFileAtomic(jsonFile, doc);
       expect(await readFile(jsonFile, 'utf8')).toBe(`${JSON.stringify({ ...doc, draft: { ...doc.draft, manifest } }, null, 2)}\n`);
+
+      // A LargeString given in pieces (cut anywhere but inside a surrogate pair) writes the
+      // same bytes, in the receipt and in any document, and joins to the same string.
+      const cut: string[] = [];
+      for (let at = 0; at < manifest.length; ) {
+        let end = Math.min(at + 7_777, manifest.length);
+        if (end < manifest.length && /[\ud800-\udbff]/.test(manifest.charAt(end - 1))) end -= 1;
+        cut.push(manifest.slice(at, end));
+        at = end;
+      }
+      expect(cut.length).toBeGreaterThan(2);
+      const inPieces = new LargeString(() => cut);
+      expect(String(inPieces)).toBe(manifest);
+      const piecesFile = path.join(tmp.dir, 'pieces.json');
+      await writeReceiptFile(piecesFile, { ...head, manifest: inPieces }, 1, (i) => entries[i] as (typeof entries)[number]);
+      expect(await readFile(piecesFile, 'utf8')).toBe(expected);
+      await writeJsonFileAtomic(jsonFile, { ...doc, draft: { ...doc.draft, manifest: inPieces } });
+      expect(await readFile(jsonFile, 'utf8')).toBe(`${JSON.stringify({ ...doc, draft: { ...doc.draft, manifest } }, null, 2)}\n`);
     } finally {
       await tmp.cleanup();
     }
