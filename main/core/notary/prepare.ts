@@ -31,7 +31,7 @@ import type { CipherPort, StoragePort } from './ports.ts';
 import { mapWeighted } from './map-limit.ts';
 import { storeEncrypted, storeSealed } from './store-encrypted.ts';
 import { GroupCommitter } from './group-commit.ts';
-import { inputsDigest, type FileRecord, type JobJournal } from './job-journal.ts';
+import { sortedInputsDigest, type FileRecord, type JobJournal } from './job-journal.ts';
 import { FileTable } from './file-table.ts';
 import { LargeString } from './receipt-writer.ts';
 
@@ -182,6 +182,8 @@ export async function prepareDataset(o: PrepareOptions): Promise<PreparedDataset
         bytesEncrypted += record.size;
         committer.add(record, record.size);
         table.set(index, record);
+        // Keep pace with the store's commits: finished files wait there until synced.
+        await committer.ready();
       },
     );
     await committer.finish();
@@ -206,7 +208,7 @@ export async function prepareDataset(o: PrepareOptions): Promise<PreparedDataset
 async function storeManifest(files: FileTable, o: PrepareOptions): Promise<Omit<PreparedDataset, 'bytesEncrypted'>> {
   const journal = o.journal;
   // The job looks no file up from here on: its records stay on disk only.
-  journal?.releaseFiles(inputsDigest(files.stats()));
+  journal?.releaseFiles(sortedInputsDigest(files.stats()));
   // Proofs are made when the receipt is written, one page at a time, from this same tree.
   const { root, proof } = datasetProver(files.leaves);
   const createdAt = Math.floor((o.now?.() ?? Date.now()) / 1000);
@@ -221,9 +223,10 @@ async function storeManifest(files: FileTable, o: PrepareOptions): Promise<Omit<
     profile: MANIFEST_PROFILE,
   };
   const manifest = new LargeString(() => manifestPieces({ ...head, files }));
-  // = manifestDigest(text), from the text's pieces.
+  // = manifestDigest(text), from the text's pieces (UTF-8 encoded by the hash: no buffers to
+  // collect; a piece never ends inside a surrogate pair).
   const hash = createHash('sha256');
-  for (const piece of manifestUtf8(manifest.pieces())) hash.update(piece);
+  for (const piece of manifest.pieces()) hash.update(piece, 'utf8');
   const digest = `0x${hash.digest('hex')}`;
   let stored = journal?.manifest;
   if (stored === undefined || stored.manifestDigest !== digest || !(await o.storage.isPinned(stored.manifestHeaderCid)) || !(await o.storage.isPinned(stored.manifestPayloadCid))) {

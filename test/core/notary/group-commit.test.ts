@@ -32,6 +32,38 @@ describe('group commit', () => {
     expect(() => g.add('e', 1)).toThrow('ENOSPC');
   });
 
+  it('ready() holds a producer back while more than two commits are unfinished, and lets it go as they finish', async () => {
+    const gates: Array<() => void> = [];
+    const storage = { commit: () => new Promise<void>((resolve) => gates.push(resolve)) };
+    const recorded: string[] = [];
+    const g = new GroupCommitter<string>(storage, async (items) => void recorded.push(...items), { files: 1, delayMs: 10_000 });
+    g.add('a', 1);
+    g.add('b', 1);
+    await g.ready(); // two commits queued: not more than two
+    g.add('c', 1);
+    let released = false;
+    const waiting = g.ready().then(() => {
+      released = true;
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(released).toBe(false);
+    expect(gates).toHaveLength(1); // one commit at a time
+    gates.shift()?.();
+    await waiting;
+    expect(released).toBe(true);
+    expect(recorded).toEqual(['a']);
+    let finished = false;
+    const finishing = g.finish().then(() => {
+      finished = true;
+    });
+    while (!finished) {
+      gates.shift()?.();
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    await finishing;
+    expect(recorded).toEqual(['a', 'b', 'c']);
+  });
+
   it('holds pin records back until the datastore flush: this store reads them at once, another reader (or a restart) only after it', async () => {
     const tmp = await tempDir();
     try {

@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { appendFile, readdir, readFile, stat, truncate, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { generateIdentity, identityToRecipient } from 'age-encryption';
-import { FINISHED_JOB_KEPT_SECONDS, inputsDigest, JobJournal, type FileRecord, type JobSpec } from '../../../main/core/notary/job-journal.ts';
+import { FINISHED_JOB_KEPT_SECONDS, inputsDigest, JobJournal, type FileRecord, type JobSpec, sortedInputsDigest } from '../../../main/core/notary/job-journal.ts';
 import { tempDir } from '../../helpers/tmp.ts';
 
 const spec: Omit<JobSpec, 'format' | 'id'> = {
@@ -158,6 +159,14 @@ describe('JobJournal', () => {
     } finally {
       await tmp.cleanup();
     }
+  });
+
+  it('sortedInputsDigest, row by row over files sorted by path, equals inputsDigest of the same files in any order', () => {
+    const files = ['b/ü.bin', 'a/🧬 x.csv', 'a/b', 'Z', 'a/\ud800lone'].map((p, i) => ({ path: p, size: i * 7, mtimeMs: 1_790_000_000_000.25 + i }));
+    const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    expect(sortedInputsDigest(sorted)).toBe(inputsDigest(files));
+    expect(sortedInputsDigest(sorted)).toBe(`0x${createHash('sha256').update(JSON.stringify(sorted.map((f) => [f.path, f.size, f.mtimeMs]))).digest('hex')}`);
+    expect(sortedInputsDigest(sorted.slice(1))).not.toBe(inputsDigest(files));
   });
 
   it('keeps the file records it appends on disk only, and the digest given for finish', async () => {
