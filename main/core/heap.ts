@@ -19,6 +19,7 @@
  * workers) uses it, so holds are counted and the last release restores the default.
  */
 import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 /** The old generation grows to (1 + HEAP_GROWING_PERCENT / 100) × its live size between major GCs. */
 export const HEAP_GROWING_PERCENT = 50;
@@ -60,4 +61,25 @@ export class FrugalHeap {
     this.#held = false;
     if (--holders === 0) setFlagsFromString('--heap-growing-percent=0');
   }
+}
+
+let gc: (() => void) | undefined;
+
+/**
+ * A full (major) GC now, for a stream that churns large buffers faster than V8 collects
+ * them: V8 starts a major GC on external memory only after it grew by tens of MB, and the
+ * memory freed then is mostly not given back to the system (RSS is a high-water mark).
+ * V8 exposes `gc` only under --expose-gc, read when a context is created: the flag is set
+ * for one new context, whose `gc` is kept, then unset, so no global `gc` appears.
+ */
+export function collectGarbage(): void {
+  if (gc === undefined) {
+    setFlagsFromString('--expose-gc');
+    try {
+      gc = runInNewContext('gc') as () => void;
+    } finally {
+      setFlagsFromString('--no-expose-gc');
+    }
+  }
+  gc();
 }

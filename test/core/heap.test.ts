@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { FRUGAL_HEAP_MIN_FILES, FrugalHeap, frugalHeapHeld } from '../../main/core/heap.ts';
+import { collectGarbage, FRUGAL_HEAP_MIN_FILES, FrugalHeap, frugalHeapHeld } from '../../main/core/heap.ts';
 
 const run = promisify(execFile);
 const HEAP_MODULE = pathToFileURL(new URL('../../main/core/heap.ts', import.meta.url).pathname).href;
@@ -47,6 +47,18 @@ describe('FrugalHeap', () => {
     expect(frugalHeapHeld()).toBe(false);
     b.release();
     expect(frugalHeapHeld()).toBe(false);
+  });
+
+  it('collectGarbage() frees unreachable external buffers at once, without exposing a global gc', () => {
+    collectGarbage();
+    const base = process.memoryUsage().arrayBuffers;
+    let garbage: Buffer[] | null = Array.from({ length: 64 }, () => Buffer.allocUnsafeSlow(1 << 20).fill(1));
+    expect(process.memoryUsage().arrayBuffers - base).toBeGreaterThanOrEqual(64 << 20);
+    expect(garbage.length).toBe(64);
+    garbage = null;
+    collectGarbage();
+    expect(process.memoryUsage().arrayBuffers - base).toBeLessThan(8 << 20);
+    expect((globalThis as { gc?: unknown }).gc).toBeUndefined();
   });
 
   it('keeps the heap much nearer its live set than V8 does by default', async () => {
