@@ -14,6 +14,7 @@ import { StandardMerkleTree } from '@openzeppelin/merkle-tree';
 // hands out; these keep the tree as one array of hex strings (~0.2 KB per leaf).
 import { getProof, makeMerkleTree } from '@openzeppelin/merkle-tree/dist/core.js';
 import { standardLeafHash, standardNodeHash } from '@openzeppelin/merkle-tree/dist/hashes.js';
+import { getBytes } from 'ethers';
 import { ZERO_BYTES32 } from './typed-data.ts';
 
 /** ABI types of one leaf: [salt, sha256 of the plaintext]. Recorded in manifest and receipt. */
@@ -116,17 +117,35 @@ function flatTree(leaves: LeafSource): { tree: string[]; treeIndex: Int32Array }
 /**
  * The tree over `leaves` with proofs made on demand: `proof(i)` is leaves[i]'s proof,
  * equal to StandardMerkleTree.getProof(i), so a 100,000-file receipt never holds every
- * proof at once. Holds one array of 2n-1 hex strings.
+ * proof at once. Keeps the 2n-1 nodes as 32-byte values in one buffer (100,000 leaves:
+ * 6.4 MB, against ~19 MB as the library's hex strings); the library's getProof reads them
+ * through an array-like view and gives the same 0x-hex proof.
  * @throws Error from the library on malformed values or no leaves.
  */
 export function datasetProver(leaves: readonly LeafValue[] | LeafSource): { root: string; proof: (index: number) => string[] } {
   const { tree, treeIndex } = flatTree(leaves);
+  const root = tree[0] as string;
+  const count = tree.length;
+  const nodes = new Uint8Array(count * 32);
+  tree.forEach((hex, i) => nodes.set(getBytes(hex), i * 32));
+  tree.length = 0;
+  // What getProof reads of a tree: its length, and node i as bytes (toHex accepts Uint8Array).
+  const view = new Proxy([] as Uint8Array[], {
+    get: (target, key) => {
+      if (key === 'length') return count;
+      if (typeof key === 'string' && /^\d+$/.test(key)) {
+        const i = Number(key);
+        return i < count ? nodes.subarray(i * 32, i * 32 + 32) : undefined;
+      }
+      return Reflect.get(target, key) as unknown;
+    },
+  });
   return {
-    root: tree[0] as string,
+    root,
     proof: (index) => {
       const at = treeIndex[index];
       if (at === undefined) throw new RangeError(`no leaf ${index}`);
-      return getProof(tree, at);
+      return getProof(view, at);
     },
   };
 }
