@@ -32,6 +32,7 @@ export class DatasetTable {
   private readonly authorsStmt;
   private readonly setStatusStmt;
   private readonly setSignatureStmt;
+  private readonly setTotalBytesStmt;
 
   constructor(db: BetterSqlite3.Database) {
     this.db = db;
@@ -62,6 +63,7 @@ export class DatasetTable {
       `SELECT position, address, name, orcid, signature FROM dataset_authors WHERE dataset_id = ? ORDER BY position`,
     );
     this.setStatusStmt = db.prepare<[DatasetStatus, string]>(`UPDATE datasets SET status = ? WHERE id = ?`);
+    this.setTotalBytesStmt = db.prepare<[number, string]>(`UPDATE datasets SET total_bytes = ? WHERE id = ?`);
     this.setSignatureStmt = db.prepare<[string, string, string]>(
       `UPDATE dataset_authors SET signature = ? WHERE dataset_id = ? AND address = ?`,
     );
@@ -84,7 +86,6 @@ export class DatasetTable {
       supersedesRoot: dataset.supersedesRoot == null ? null : lowerHex(dataset.supersedesRoot),
       createdAt: dataset.createdAt ?? nowSeconds(),
     };
-    for (let i = 0; i < files.length; i++) row.totalBytes += (files.at(i) as NewDatasetFile).size;
     const authorRows = authors.map((a, position) => ({
       position,
       address: checksumAddress(a.address, `authors[${position}].address`),
@@ -102,8 +103,11 @@ export class DatasetTable {
       let leafIndex = 0;
       try {
         for (let i = 0; i < files.length; i++) {
+          // Each file is read once (a packed source makes its entry anew on every `at`):
+          // the total is summed here and set on the dataset row after the loop.
           current = files.at(i) as NewDatasetFile;
           leafIndex = current.leafIndex ?? i;
+          row.totalBytes += current.size;
           this.insertFileStmt.run(
             row.id,
             leafIndex,
@@ -115,6 +119,7 @@ export class DatasetTable {
             current.payloadCid,
           );
         }
+        this.setTotalBytesStmt.run(row.totalBytes, row.id);
       } catch (cause) {
         // A duplicate leaf index or path is a malformed dataset, not an existing one.
         throw toLedgerError(cause, {
