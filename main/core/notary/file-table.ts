@@ -27,9 +27,6 @@ const ROW_BYTES = 208;
 /** Bytes a CID slot holds (after its length byte). */
 const CID_SLOT_BYTES = 63;
 
-/** One file's fields without its path (see FileTable). */
-export type FileFields = Omit<FileRecord, 't' | 'path'>;
-
 /** The per-file records of one job, `length` of them, set in any order; see the module comment. */
 export class FileTable {
   readonly #paths: string[];
@@ -70,11 +67,6 @@ export class FileTable {
     writeBytes32(this.#rows, at + SALT_AT, record.salt);
     this.#writeCid(at + HEADER_CID_AT, record.headerCid);
     this.#writeCid(at + PAYLOAD_CID_AT, record.payloadCid);
-  }
-
-  /** Dataset-relative path of file `index`. */
-  path(index: number): string {
-    return this.#paths[this.#checked(index)] as string;
   }
 
   /** Record of file `index` (a new object each call). */

@@ -35,8 +35,7 @@ export class GroupCommitter<T> {
   #waiting: T[] = [];
   #waitingBytes = 0;
   #timer: NodeJS.Timeout | undefined;
-  #chain: Promise<void> = Promise.resolve();
-  /** Commits started and not finished, oldest first (they run in this order). */
+  /** Commits started and not finished, oldest first (they run in this order, each after the one before). */
   readonly #queued: Promise<void>[] = [];
   #failure: { error: unknown } | undefined;
 
@@ -81,7 +80,7 @@ export class GroupCommitter<T> {
    */
   async finish(): Promise<void> {
     this.#commit();
-    await this.#chain;
+    await this.#queued.at(-1);
     if (this.#failure !== undefined) throw this.#failure.error;
   }
 
@@ -91,7 +90,7 @@ export class GroupCommitter<T> {
     const items = this.#waiting;
     this.#waiting = [];
     this.#waitingBytes = 0;
-    const done = this.#chain.then(async () => {
+    const done = (this.#queued.at(-1) ?? Promise.resolve()).then(async () => {
       try {
         if (this.#failure !== undefined) return;
         await this.#storage.commit();
@@ -103,6 +102,5 @@ export class GroupCommitter<T> {
       }
     });
     this.#queued.push(done);
-    this.#chain = done;
   }
 }
