@@ -13,6 +13,7 @@ import { sha256 } from 'ethers';
 import { z } from 'zod';
 import { NotariumError } from '../errors.ts';
 import { unsafePathReason } from '../safe-path.ts';
+import { textSlices } from '../text-slices.ts';
 import { LEAF_ENCODING } from './leaf.ts';
 import { isValidOrcid } from './orcid.ts';
 
@@ -182,15 +183,7 @@ const UTF8_SLICE_UNITS = 1 << 16;
  */
 export function* manifestUtf8(text: string | Iterable<string>): Generator<Uint8Array> {
   const encoder = new TextEncoder();
-  for (const piece of typeof text === 'string' ? [text] : text) {
-    for (let at = 0; at < piece.length; ) {
-      let end = Math.min(at + UTF8_SLICE_UNITS, piece.length);
-      const last = piece.charCodeAt(end - 1);
-      if (end < piece.length && last >= 0xd800 && last <= 0xdbff) end -= 1;
-      yield encoder.encode(piece.slice(at, end));
-      at = end;
-    }
-  }
+  for (const slice of textSlices(text, UTF8_SLICE_UNITS)) yield encoder.encode(slice);
 }
 
 /** Sorts files by path in code-unit order, the order leaves and proofs are indexed in. */

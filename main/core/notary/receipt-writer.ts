@@ -14,6 +14,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { open, rename, unlink } from 'node:fs/promises';
 import type { Receipt, ReceiptFile } from '../../../shared/receipt/index.ts';
 import { FILE_MODE } from '../fs/durable-files.ts';
+import { textSlices } from '../../../shared/text-slices.ts';
 
 /** Bytes gathered before each write: one buffer, reused. */
 const WRITE_BATCH_BYTES = 1 << 20;
@@ -70,16 +71,7 @@ export function asLargeString(text: string | LargeString): LargeString {
  */
 export function* jsonStringPieces(text: string | Iterable<string>): Generator<string> {
   yield '"';
-  for (const piece of typeof text === 'string' ? [text] : text) {
-    for (let at = 0; at < piece.length; ) {
-      let end = Math.min(at + STRING_SLICE_UNITS, piece.length);
-      const last = piece.charCodeAt(end - 1);
-      if (end < piece.length && last >= 0xd800 && last <= 0xdbff) end -= 1;
-      const quoted = JSON.stringify(piece.slice(at, end));
-      yield quoted.slice(1, -1);
-      at = end;
-    }
-  }
+  for (const slice of textSlices(text, STRING_SLICE_UNITS)) yield JSON.stringify(slice).slice(1, -1);
   yield '"';
 }
 
