@@ -13,6 +13,7 @@
 import { JSONParser, TokenType } from '@streamparser/json';
 import { z } from 'zod';
 import { NotariumError } from '../errors.ts';
+import { ParserChunks } from '../json-chunks.ts';
 import {
   RECEIPT_EXCERPT_KIND,
   RECEIPT_EXCERPT_VERSION,
@@ -61,6 +62,7 @@ export class ReceiptStreamReader {
   readonly #sink: ReceiptSink;
   readonly #parser: JSONParser;
   readonly #head = new Map<string, unknown>();
+  readonly #chunks = new ParserChunks();
   /**
    * The top-level keys, watched on the token stream: the parser only builds the selected
    * paths, so a field that is not a receipt's, or `files` that is not an array, shows
@@ -114,7 +116,7 @@ export class ReceiptStreamReader {
   write(chunk: Uint8Array): void {
     this.#check();
     if (this.#ended) throw new NotariumError('RECEIPT_INVALID', 'The receipt is not valid JSON.');
-    this.#parser.write(chunk);
+    for (const c of this.#chunks.next(chunk)) this.#parser.write(c);
     this.#check();
   }
 
@@ -125,6 +127,8 @@ export class ReceiptStreamReader {
    * @throws as the class says.
    */
   end(): { version: number; files: number } {
+    this.#check();
+    for (const c of this.#chunks.rest()) this.#parser.write(c);
     this.#check();
     // The tokenizer ends by itself after the top-level value; otherwise the text is cut short.
     if (!this.#parser.isEnded) this.#parser.end();

@@ -12,6 +12,7 @@ import { generateIdentity, identityToRecipient } from 'age-encryption';
 import { parseReceipt } from '../../shared/receipt/index.ts';
 import { parseDraft, parseSignatureFile } from '../../shared/notary/draft.ts';
 import { parseManifest } from '../../shared/notary/manifest.ts';
+import { ManifestReader } from '../../main/core/notary/manifest-reader.ts';
 import { parseShareJson, shareEnvelopeSchema, shareTicketSchema } from '../../shared/notary/share.ts';
 import { parseManagedSettings } from '../../main/core/managed-settings/index.ts';
 import { AccountStore, exportAccountBackup, openAccountBackup, parseAccountBackupBundle } from '../../main/core/keys/index.ts';
@@ -50,6 +51,29 @@ describe('fuzzing the document parsers', () => {
 
   it('manifests (canonical RFC 8785 text): a value or RECEIPT_INVALID', async () => {
     await fuzz(JSON.parse(receipt.manifest), parseManifest, ['RECEIPT_INVALID'], 'manifest');
+  });
+
+  it('manifests streamed (ManifestReader, what a retrieval reads) are accepted exactly when parseManifest accepts them, with the same files', async () => {
+    const streamed = (text: string): unknown => {
+      const reader = new ManifestReader();
+      const bytes = new TextEncoder().encode(text);
+      // Split in three, so a token may straddle chunks.
+      for (const [a, b] of [[0, 7], [7, Math.floor(bytes.length / 2)], [Math.floor(bytes.length / 2), bytes.length]] as const) reader.write(bytes.subarray(a, b));
+      const read = reader.end(reader.digest());
+      return { ...read.head, files: read.files.slice(0, read.files.length) };
+    };
+    let agreed = 0;
+    await fc.assert(
+      fc.asyncProperty(hostileText(JSON.parse(receipt.manifest)), async (text) => {
+        const whole = await expectTypedOutcome(() => parseManifest(text), ['RECEIPT_INVALID'], 'manifest');
+        const parts = await expectTypedOutcome(() => streamed(text), ['RECEIPT_INVALID'], 'streamed manifest');
+        expect(parts.ok, text.slice(0, 200)).toBe(whole.ok);
+        if (whole.ok) expect(streamed(text)).toEqual(parseManifest(text));
+        agreed += 1;
+      }),
+      { numRuns: TEXT_RUNS },
+    );
+    expect(agreed).toBe(TEXT_RUNS);
   });
 
   it('drafts and signature files: a value or INVALID_INPUT', async () => {

@@ -3,8 +3,8 @@
  *
  * A record as JS objects and strings (path, size, mtime, two 0x-hex digests, two CID
  * strings) costs ~700 bytes of V8 heap. The heap then grows to 1.5-2x its live set. Here the
- * fixed fields are binary rows in one buffer, 208 bytes a file; only the path stays a
- * string. For 100,000 files that is ~25 MB instead of ~70 MB of heap, and the manifest
+ * fixed fields are binary rows, 208 bytes a file, in blocks of 4,096 rows; only the path
+ * stays a string. For 100,000 files that is ~25 MB instead of ~70 MB of heap, and the manifest
  * entries, Merkle leaves and ledger rows are made from it one at a time when needed.
  *
  * Row layout (little-endian): size f64 (bytes) | mtimeMs f64 (ms since the epoch) |
@@ -26,24 +26,32 @@ const PAYLOAD_CID_AT = 144;
 const ROW_BYTES = 208;
 /** Bytes a CID slot holds (after its length byte). */
 const CID_SLOT_BYTES = 63;
+/** Rows per block of the table (~832 KiB a block): a table that grows never copies its rows. */
+const ROWS_PER_BLOCK = 4096;
 
-/** The per-file records of one job, `length` of them, set in any order; see the module comment. */
+/**
+ * The per-file records of one job, set in any order, or read from a manifest and appended
+ * in order; see the module comment.
+ */
 export class FileTable {
   readonly #paths: string[];
-  readonly #rows: Buffer;
-  /** CIDs whose binary form does not print back as the same string (another multibase), by slot offset. */
+  /** Rows in blocks of ROWS_PER_BLOCK: row i is block i / ROWS_PER_BLOCK, at (i % ROWS_PER_BLOCK) * ROW_BYTES. */
+  readonly #blocks: Buffer[] = [];
+  /** CIDs whose binary form does not print back as the same string (another multibase), by row * 2 (+1 for the payload). */
   readonly #oddCids = new Map<number, string>();
+  #length: number;
   #set = 0;
 
-  /** @param length number of files (rows), fixed. */
-  constructor(length: number) {
+  /** @param length number of files (rows) to set with `set`; more can be appended. */
+  constructor(length = 0) {
+    this.#length = length;
     this.#paths = new Array<string>(length);
-    this.#rows = Buffer.alloc(length * ROW_BYTES);
+    for (let i = 0; i < length; i += ROWS_PER_BLOCK) this.#blocks.push(Buffer.alloc(Math.min(ROWS_PER_BLOCK, length - i) * ROW_BYTES));
   }
 
   /** Number of files. */
   get length(): number {
-    return this.#paths.length;
+    return this.#length;
   }
 
   /** True once every row is set. */
@@ -58,28 +66,55 @@ export class FileTable {
    */
   set(index: number, record: Omit<FileRecord, 't'>): void {
     if (!Number.isInteger(index) || index < 0 || index >= this.length) throw new RangeError(`no file ${index} in a table of ${this.length}`);
-    const at = index * ROW_BYTES;
+    const [rows, at] = this.#row(index);
+    writeBytes32(rows, at + SHA256_AT, record.sha256);
+    writeBytes32(rows, at + SALT_AT, record.salt);
     if (this.#paths[index] === undefined) this.#set += 1;
     this.#paths[index] = record.path;
-    this.#rows.writeDoubleLE(record.size, at + SIZE_AT);
-    this.#rows.writeDoubleLE(record.mtimeMs, at + MTIME_AT);
-    writeBytes32(this.#rows, at + SHA256_AT, record.sha256);
-    writeBytes32(this.#rows, at + SALT_AT, record.salt);
-    this.#writeCid(at + HEADER_CID_AT, record.headerCid);
-    this.#writeCid(at + PAYLOAD_CID_AT, record.payloadCid);
+    rows.writeDoubleLE(record.size, at + SIZE_AT);
+    rows.writeDoubleLE(record.mtimeMs, at + MTIME_AT);
+    this.#writeCid(index * 2, rows, at + HEADER_CID_AT, record.headerCid);
+    this.#writeCid(index * 2 + 1, rows, at + PAYLOAD_CID_AT, record.payloadCid);
+  }
+
+  /**
+   * Appends one manifest entry as a new last row (mtime 0), e.g. while a manifest is read.
+   * @returns its index.
+   * @throws RangeError as `set`; the table is then unchanged.
+   */
+  append(file: ManifestFile): number {
+    const index = this.#length;
+    const block = Math.floor(index / ROWS_PER_BLOCK);
+    const rows = this.#blocks[block];
+    if (rows === undefined) this.#blocks.push(Buffer.alloc(ROWS_PER_BLOCK * ROW_BYTES));
+    else if (rows.length < ((index % ROWS_PER_BLOCK) + 1) * ROW_BYTES) {
+      // The last block of a table made with a length that is not whole blocks: widen it.
+      const wide = Buffer.alloc(ROWS_PER_BLOCK * ROW_BYTES);
+      rows.copy(wide);
+      this.#blocks[block] = wide;
+    }
+    this.#length += 1;
+    try {
+      this.set(index, { ...file, mtimeMs: 0 });
+    } catch (e) {
+      this.#length -= 1;
+      this.#paths.length = this.#length;
+      throw e;
+    }
+    return index;
   }
 
   /** Record of file `index` (a new object each call). */
   record(index: number): Omit<FileRecord, 't'> {
-    const at = this.#checked(index) * ROW_BYTES;
+    const [rows, at] = this.#row(this.#checked(index));
     return {
       path: this.#paths[index] as string,
-      size: this.#rows.readDoubleLE(at + SIZE_AT),
-      mtimeMs: this.#rows.readDoubleLE(at + MTIME_AT),
-      sha256: this.#hex(at + SHA256_AT),
-      salt: this.#hex(at + SALT_AT),
-      headerCid: this.#readCid(at + HEADER_CID_AT),
-      payloadCid: this.#readCid(at + PAYLOAD_CID_AT),
+      size: rows.readDoubleLE(at + SIZE_AT),
+      mtimeMs: rows.readDoubleLE(at + MTIME_AT),
+      sha256: hex(rows, at + SHA256_AT),
+      salt: hex(rows, at + SALT_AT),
+      headerCid: this.#readCid(index * 2, rows, at + HEADER_CID_AT),
+      payloadCid: this.#readCid(index * 2 + 1, rows, at + PAYLOAD_CID_AT),
     };
   }
 
@@ -87,6 +122,17 @@ export class FileTable {
   at(index: number): ManifestFile {
     const { path, size, sha256, salt, headerCid, payloadCid } = this.record(index);
     return { path, size, sha256, salt, headerCid, payloadCid };
+  }
+
+  /** Path of file `index`. */
+  path(index: number): string {
+    return this.#paths[this.#checked(index)] as string;
+  }
+
+  /** Size of file `index`, in bytes. */
+  size(index: number): number {
+    const [rows, at] = this.#row(this.#checked(index));
+    return rows.readDoubleLE(at + SIZE_AT);
   }
 
   /** Manifest entries of files [start, end), as Array.prototype.slice (canonical manifest pieces). */
@@ -98,15 +144,26 @@ export class FileTable {
 
   /** Merkle leaves ([salt, sha256]) as a source for datasetProver, made on demand. */
   get leaves(): { readonly length: number; at: (index: number) => LeafValue } {
-    return { length: this.length, at: (i) => { const at = this.#checked(i) * ROW_BYTES; return [this.#hex(at + SALT_AT), this.#hex(at + SHA256_AT)]; } };
+    return {
+      length: this.length,
+      at: (i) => {
+        const [rows, at] = this.#row(this.#checked(i));
+        return [hex(rows, at + SALT_AT), hex(rows, at + SHA256_AT)];
+      },
+    };
   }
 
   /** (path, size, mtimeMs) of every file in leaf order, for inputsDigest. */
   *stats(): Generator<{ path: string; size: number; mtimeMs: number }> {
     for (let i = 0; i < this.length; i++) {
-      const at = i * ROW_BYTES;
-      yield { path: this.#paths[i] as string, size: this.#rows.readDoubleLE(at + SIZE_AT), mtimeMs: this.#rows.readDoubleLE(at + MTIME_AT) };
+      const [rows, at] = this.#row(i);
+      yield { path: this.#paths[i] as string, size: rows.readDoubleLE(at + SIZE_AT), mtimeMs: rows.readDoubleLE(at + MTIME_AT) };
     }
+  }
+
+  /** The block holding row `index` and the row's offset in it. */
+  #row(index: number): [Buffer, number] {
+    return [this.#blocks[Math.floor(index / ROWS_PER_BLOCK)] as Buffer, (index % ROWS_PER_BLOCK) * ROW_BYTES];
   }
 
   #checked(index: number): number {
@@ -114,12 +171,8 @@ export class FileTable {
     return index;
   }
 
-  #hex(at: number): string {
-    return `0x${this.#rows.toString('hex', at, at + 32)}`;
-  }
-
-  #writeCid(at: number, text: string): void {
-    this.#oddCids.delete(at);
+  #writeCid(key: number, rows: Buffer, at: number, text: string): void {
+    this.#oddCids.delete(key);
     let bytes: Uint8Array | undefined;
     try {
       const cid = CID.parse(text);
@@ -128,19 +181,23 @@ export class FileTable {
       bytes = undefined;
     }
     if (bytes === undefined) {
-      this.#rows[at] = 0;
-      this.#oddCids.set(at, text);
+      rows[at] = 0;
+      this.#oddCids.set(key, text);
       return;
     }
-    this.#rows[at] = bytes.length;
-    this.#rows.set(bytes, at + 1);
+    rows[at] = bytes.length;
+    rows.set(bytes, at + 1);
   }
 
-  #readCid(at: number): string {
-    const length = this.#rows[at] as number;
-    if (length === 0) return this.#oddCids.get(at) as string;
-    return CID.decode(this.#rows.subarray(at + 1, at + 1 + length)).toString();
+  #readCid(key: number, rows: Buffer, at: number): string {
+    const length = rows[at] as number;
+    if (length === 0) return this.#oddCids.get(key) as string;
+    return CID.decode(rows.subarray(at + 1, at + 1 + length)).toString();
   }
+}
+
+function hex(rows: Buffer, at: number): string {
+  return `0x${rows.toString('hex', at, at + 32)}`;
 }
 
 function writeBytes32(rows: Buffer, at: number, hex: string): void {

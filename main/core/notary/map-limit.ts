@@ -1,12 +1,18 @@
 import { NotariumError } from '../../../shared/errors.ts';
 
+/** Items read by index: an array, or a source that makes each item on demand (e.g. a FileTable). */
+export interface Indexed<T> {
+  readonly length: number;
+  at(index: number): T | undefined;
+}
+
 /**
  * Runs `fn` over `items` with at most `limit` calls in flight; results keep input order.
  * After a failure no new call starts, and it rejects only once the calls in flight have
  * settled, so nothing is still running (writing) when the caller sees the error.
  * @throws the first error of `fn`; NotariumError('CANCELLED') once `signal` is aborted.
  */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>, signal?: AbortSignal): Promise<R[]> {
+export async function mapLimit<T, R>(items: Indexed<T>, limit: number, fn: (item: T, index: number) => Promise<R>, signal?: AbortSignal): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   let failure: { error: unknown } | undefined;
@@ -18,7 +24,7 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
       }
       const i = next++;
       try {
-        results[i] = await fn(items[i] as T, i);
+        results[i] = await fn(items.at(i) as T, i);
       } catch (error) {
         failure ??= { error };
       }
@@ -36,7 +42,7 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
  * @param weight of an item, in the budget's unit (e.g. bytes of buffers it holds).
  */
 export async function mapWeighted<T, R>(
-  items: readonly T[],
+  items: Indexed<T>,
   opts: { limit: number; budget: number; weight: (item: T) => number; signal?: AbortSignal },
   fn: (item: T, index: number) => Promise<R>,
 ): Promise<R[]> {

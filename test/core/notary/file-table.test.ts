@@ -45,6 +45,23 @@ describe('FileTable', () => {
     expect([...table.stats()]).toEqual(rs.map((r) => ({ path: r.path, size: r.size, mtimeMs: r.mtimeMs })));
   });
 
+  it('grows by appended manifest entries across its blocks of rows, after rows set by index', async () => {
+    const rs = await records(9000);
+    const table = new FileTable(5);
+    rs.slice(0, 5).forEach((r, i) => table.set(i, r));
+    for (const { mtimeMs: _, ...file } of rs.slice(5)) expect(table.append(file)).toBe(table.length - 1);
+    expect(table.length).toBe(9000);
+    for (const i of [0, 4, 5, 4095, 4096, 8191, 8192, 8999]) {
+      const { mtimeMs, ...file } = rs[i] as (typeof rs)[number];
+      expect(table.at(i)).toEqual(file);
+      expect(table.record(i).mtimeMs).toBe(i < 5 ? mtimeMs : 0);
+      expect(table.path(i)).toBe(file.path);
+      expect(table.size(i)).toBe(file.size);
+    }
+    expect(() => table.append({ ...(rs[0] as (typeof rs)[number]), sha256: '0x12' })).toThrow(RangeError);
+    expect(table.length).toBe(9000);
+  });
+
   it('keeps a CID written in another multibase as the very same text', async () => {
     const cid = await cidOf(randomBytes(8));
     const base36 = cid.toString((await import('multiformats/bases/base36')).base36);

@@ -6,7 +6,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Wallet } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgeCipherPool, generateAgeIdentity } from '../../../main/core/crypto/index.ts';
 import { HeliaBackend } from '../../../main/core/ipfs/helia-backend.ts';
@@ -16,7 +15,7 @@ import { ageCipherPort } from '../../../main/core/notary/age-cipher-port.ts';
 import type { Progress } from '../../../main/core/notary/progress.ts';
 import { restoreFiles } from '../../../main/core/notary/retrieve.ts';
 import { once, storeEncrypted } from '../../../main/core/notary/store-encrypted.ts';
-import { MANIFEST_FORMAT, MANIFEST_LEAF_ENCODING, MANIFEST_PROFILE, MANIFEST_VERSION, sortFiles, type Manifest, type ManifestFile } from '../../../shared/notary/index.ts';
+import { sortFiles, type ManifestFile } from '../../../shared/notary/index.ts';
 import { tempDir } from '../../helpers/tmp.ts';
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;
@@ -30,20 +29,6 @@ const contents = new Map<string, Uint8Array>();
 let files: ManifestFile[];
 
 const sha256 = (b: Uint8Array): string => `0x${createHash('sha256').update(b).digest('hex')}`;
-
-function manifestOf(list: ManifestFile[]): Manifest {
-  return {
-    format: MANIFEST_FORMAT,
-    version: MANIFEST_VERSION,
-    title: 'restore unit test',
-    authors: [{ address: Wallet.createRandom().address }],
-    createdAt: 1_760_000_000,
-    public: false,
-    leafEncoding: MANIFEST_LEAF_ENCODING,
-    profile: MANIFEST_PROFILE,
-    files: list,
-  };
-}
 
 /** Every file under `dir`, as sorted relative POSIX paths (temporary files included). */
 async function filesUnder(dir: string): Promise<string[]> {
@@ -82,7 +67,7 @@ describe('restoreFiles', () => {
     const out = path.join(tmp.dir, 'out-ok');
     const events: Progress[] = [];
     const total = files.reduce((s, f) => s + f.size, 0);
-    const result = await restoreFiles(manifestOf(files), out, [owner.identity], cipher, storage, (p) => events.push(p));
+    const result = await restoreFiles(files, out, [owner.identity], cipher, storage, (p) => events.push(p));
     expect(result).toMatchObject({ fileCount: 120, totalBytes: total });
     expect(await filesUnder(out)).toEqual([...contents.keys()].sort());
     for (const [p, c] of contents) expect(Buffer.from(await readFile(path.join(out, p))).equals(Buffer.from(c))).toBe(true);
@@ -101,7 +86,7 @@ describe('restoreFiles', () => {
     const damaged = files.map((f) => (f === bad ? { ...f, sha256: sha256(randomBytes(8)) } : f));
     const out = path.join(tmp.dir, 'out-bad');
     const events: Progress[] = [];
-    const attempt = restoreFiles(manifestOf(damaged), out, [owner.identity], cipher, storage, (p) => events.push(p));
+    const attempt = restoreFiles(damaged, out, [owner.identity], cipher, storage, (p) => events.push(p));
     await expect(attempt).rejects.toMatchObject({ code: 'HASH_MISMATCH', message: expect.stringContaining(bad.path), details: { path: bad.path, integrity: 'altered' } });
     await expect(attempt).rejects.toMatchObject({ message: expect.stringContaining('nothing was restored') });
     expect(events.some((e) => e.filesDone > 0)).toBe(true);
@@ -115,7 +100,7 @@ describe('restoreFiles', () => {
     const [a, b] = [files[3] as ManifestFile, files[100] as ManifestFile];
     const swapped = files.map((f) => (f === b ? { ...f, payloadCid: a.payloadCid, headerCid: a.headerCid } : f));
     const out = path.join(tmp.dir, 'out-swapped');
-    await expect(restoreFiles(manifestOf(swapped), out, [owner.identity], cipher, storage)).rejects.toMatchObject({ code: 'HASH_MISMATCH', message: expect.stringContaining(b.path) });
+    await expect(restoreFiles(swapped, out, [owner.identity], cipher, storage)).rejects.toMatchObject({ code: 'HASH_MISMATCH', message: expect.stringContaining(b.path) });
     expect(await filesUnder(out)).toEqual([]);
   });
 
@@ -124,19 +109,19 @@ describe('restoreFiles', () => {
     // second rename must still see the first instead of replacing it.
     const dup = { ...(files[0] as ManifestFile), path: 'dup.bin' };
     const out = path.join(tmp.dir, 'out-dup');
-    await expect(restoreFiles(manifestOf([dup, dup, ...files.slice(1, 20)]), out, [owner.identity], cipher, storage)).rejects.toMatchObject({ code: 'UNSAFE_PATH', message: expect.stringContaining('dup.bin') });
+    await expect(restoreFiles([dup, dup, ...files.slice(1, 20)], out, [owner.identity], cipher, storage)).rejects.toMatchObject({ code: 'UNSAFE_PATH', message: expect.stringContaining('dup.bin') });
     expect(await filesUnder(out)).toEqual([]);
   });
 
   it('refuses an output folder that is not empty, before writing anything', async () => {
     const out = path.join(tmp.dir, 'out-ok');
-    await expect(restoreFiles(manifestOf(files), out, [owner.identity], cipher, storage)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(restoreFiles(files, out, [owner.identity], cipher, storage)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });
 
   it('reports AGE_DECRYPT_FAILED for an identity that is not a recipient and leaves nothing behind', async () => {
     const stranger = await generateAgeIdentity();
     const out = path.join(tmp.dir, 'out-stranger');
-    await expect(restoreFiles(manifestOf(files), out, [stranger.identity], cipher, storage)).rejects.toMatchObject({ code: 'AGE_DECRYPT_FAILED' });
+    await expect(restoreFiles(files, out, [stranger.identity], cipher, storage)).rejects.toMatchObject({ code: 'AGE_DECRYPT_FAILED' });
     expect(await filesUnder(out)).toEqual([]);
   });
 });
