@@ -7,7 +7,7 @@
  */
 import { TypedDataEncoder, recoverAddress, getAddress } from 'ethers';
 import { NOTARIZATION_TYPES, notaryDomain, type NotarizationMessage } from '../notary/typed-data.ts';
-import { manifestDigest, parseManifest, type Manifest, type ManifestFile } from '../notary/manifest.ts';
+import { manifestDigest, parseManifest, type ManifestFile } from '../notary/manifest.ts';
 import { datasetProver, PUBLIC_SALT, verifyLeafProof } from '../notary/leaf.ts';
 import { RECEIPT_EXCERPT_VERSION, type AnyReceipt, type Receipt, type ReceiptAuthor, type ReceiptExcerpt, type ReceiptFile, type ReceiptStatement } from './schema.ts';
 
@@ -87,6 +87,29 @@ const skipped = (message: string): Check => ({ status: 'skipped', message });
 type ManifestLeafFile = Pick<ManifestFile, 'path' | 'size' | 'sha256' | 'salt'>;
 
 /**
+ * What ReceiptChecker needs of a parsed manifest: its signed fields, and its files in leaf
+ * order by index (an array, or entries made on demand from a packed form).
+ */
+export interface CheckableManifest {
+  title: string;
+  authors: readonly { address: string }[];
+  public: boolean;
+  files: { readonly length: number; at(index: number): ManifestLeafFile | undefined };
+}
+
+/**
+ * How ReceiptChecker reads the embedded manifest text: its digest (manifestDigest: SHA-256
+ * of the UTF-8 bytes), and a parse asked for only when the digest is the signed one.
+ * `parse` throws NotariumError('RECEIPT_INVALID') as parseManifest does. The default parses
+ * the whole text (parseManifest); main/core streams it into a packed table instead
+ * (manifest-reader.ts), a fraction of the memory for 100,000 files.
+ */
+export type ManifestOpener = (text: string) => { digest: string; parse: () => CheckableManifest };
+
+/** The default ManifestOpener: manifestDigest and parseManifest over the whole text. */
+export const openManifestText: ManifestOpener = (text) => ({ digest: manifestDigest(text), parse: () => parseManifest(text) });
+
+/**
  * Runs `build` with V8's stack trace capture off. The Merkle library's ABI encoder
  * (@metamask/abi-utils, under standardLeafHash) constructs an Error for its assertion
  * message on every value it encodes, thrown or not; capturing their stacks was ~20% of
@@ -163,7 +186,7 @@ export class ReceiptChecker {
   /** Set when the manifest could not be used (digest mismatch, invalid): the manifest check's failure. */
   readonly #manifestFailure: Check | undefined;
   /** The manifest's files (what the entries must agree with) while entries arrive; undefined when the manifest is unusable. */
-  #manifestFiles: ManifestLeafFile[] | undefined;
+  #manifestFiles: CheckableManifest['files'] | undefined;
   #manifestPublic = false;
   #prover: { root: string; proof: (index: number) => string[] } | undefined;
   /** Title and author problems, then per-file ones by index (capped). */
@@ -179,22 +202,24 @@ export class ReceiptChecker {
    * Checks the head of a receipt or excerpt (everything but `files`): the manifest digest
    * and contents (step 2). Keeps neither the head nor the manifest text.
    * Never throws for verification failures; they are reported by `result`.
+   * @param openManifest how the embedded manifest is read (default: openManifestText).
    */
-  constructor(head: Omit<Receipt, 'files'> | Omit<ReceiptExcerpt, 'files'>) {
+  constructor(head: Omit<Receipt, 'files'> | Omit<ReceiptExcerpt, 'files'>, openManifest: ManifestOpener = openManifestText) {
     this.#excerpt = head.version === RECEIPT_EXCERPT_VERSION;
     this.#statement = statementOf(head);
     if (!('manifest' in head) || this.#excerpt) {
       this.#computedDigest = null;
       return;
     }
-    this.#computedDigest = manifestDigest(head.manifest);
+    const opened = openManifest(head.manifest);
+    this.#computedDigest = opened.digest;
     if (this.#computedDigest !== head.manifestDigest) {
       this.#manifestFailure = fail('RECEIPT_INVALID', `The embedded manifest hashes to ${this.#computedDigest}, not to the signed manifest digest ${head.manifestDigest}.`);
       return;
     }
-    let manifest: Manifest;
+    let manifest: CheckableManifest;
     try {
-      manifest = parseManifest(head.manifest);
+      manifest = opened.parse();
     } catch (e) {
       this.#manifestFailure = fail('RECEIPT_INVALID', (e as Error).message);
       return;
@@ -205,7 +230,7 @@ export class ReceiptChecker {
     if (mAuthors.join() !== rAuthors.join()) this.#headProblems.push('authors differ from the manifest');
     this.#manifestPublic = manifest.public;
     // Only what the entries are compared with: the CIDs are a third of each file's record.
-    this.#manifestFiles = manifest.files.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256, salt: f.salt }));
+    this.#manifestFiles = Array.isArray(manifest.files) ? (manifest.files as ManifestLeafFile[]).map((f) => ({ path: f.path, size: f.size, sha256: f.sha256, salt: f.salt })) : manifest.files;
   }
 
   /**
@@ -215,14 +240,16 @@ export class ReceiptChecker {
    */
   #treeProver(): { root: string; proof: (index: number) => string[] } | undefined {
     const files = this.#manifestFiles;
-    if (this.#prover === undefined && files !== undefined) this.#prover = withoutStackTraces(() => datasetProver(files.map((f) => [f.salt, f.sha256])));
+    if (this.#prover === undefined && files !== undefined) {
+      this.#prover = withoutStackTraces(() => datasetProver({ length: files.length, at: (i) => { const f = files.at(i) as ManifestLeafFile; return [f.salt, f.sha256]; } }));
+    }
     return this.#prover;
   }
 
   /** Adds the next `files[]` entry (index = number added before). Never throws for verification failures. */
   add(entry: ReceiptFile): void {
     const index = this.#paths.length;
-    const f = this.#manifestFiles?.[index];
+    const f = index < (this.#manifestFiles?.length ?? 0) ? this.#manifestFiles?.at(index) : undefined;
     const sameLeaf = f !== undefined && f.salt === entry.salt && f.sha256 === entry.sha256;
     const same = sameLeaf && f.path === entry.path && f.size === entry.size;
     // The manifest's strings when they agree: they are held anyway, the entry's are dropped.
@@ -271,7 +298,7 @@ export class ReceiptChecker {
       const perFile = [...this.#fileProblems];
       // Manifest files beyond the receipt's entries have no entry to agree with.
       for (let i = count; i < manifestFiles.length && perFile.length < MAX_LISTED_PROBLEMS; i++) {
-        const f = manifestFiles[i] as ManifestLeafFile;
+        const f = manifestFiles.at(i) as ManifestLeafFile;
         perFile.push(`file #${i} (${f.path}) differs from the manifest`);
         if (this.#manifestPublic && f.salt !== PUBLIC_SALT) perFile.push(`file ${f.path} is salted in a public manifest`);
       }

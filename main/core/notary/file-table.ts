@@ -9,8 +9,10 @@
  *
  * Row layout (little-endian): size f64 (bytes) | mtimeMs f64 (ms since the epoch) |
  * sha256 (32 bytes) | salt (32 bytes) | header CID (1 length byte + up to 63 bytes of the
- * binary CID, https://github.com/multiformats/cid) | payload CID (same).
+ * binary CID, https://github.com/multiformats/cid) | payload CID (same). A CID not in
+ * base32 (the multibase of every CID Notarium writes) is kept as its text, length byte 0.
  */
+import { base32 } from 'multiformats/bases/base32';
 import { CID } from 'multiformats/cid';
 import type { LeafValue } from '../../../shared/notary/leaf.ts';
 import type { ManifestFile } from '../../../shared/notary/manifest.ts';
@@ -124,6 +126,12 @@ export class FileTable {
     return { path, size, sha256, salt, headerCid, payloadCid };
   }
 
+  /** Path, size, SHA-256 and salt of file `index` (no CIDs: cheaper than `at`), a new object each call. */
+  leafFile(index: number): Pick<ManifestFile, 'path' | 'size' | 'sha256' | 'salt'> {
+    const [rows, at] = this.#row(this.#checked(index));
+    return { path: this.#paths[index] as string, size: rows.readDoubleLE(at + SIZE_AT), sha256: hex(rows, at + SHA256_AT), salt: hex(rows, at + SALT_AT) };
+  }
+
   /** Path of file `index`. */
   path(index: number): string {
     return this.#paths[this.#checked(index)] as string;
@@ -174,11 +182,16 @@ export class FileTable {
   #writeCid(key: number, rows: Buffer, at: number, text: string): void {
     this.#oddCids.delete(key);
     let bytes: Uint8Array | undefined;
-    try {
-      const cid = CID.parse(text);
-      if (cid.bytes.length <= CID_SLOT_BYTES && CID.decode(cid.bytes).toString() === text) bytes = cid.bytes;
-    } catch {
-      bytes = undefined;
+    // Base32 CIDs (what Notarium writes) packed when their bytes print back as the very same
+    // text; base32 directly: a CID object's toString costs ~3x as much (its cache).
+    if (text.startsWith('b')) {
+      try {
+        const decoded = base32.decode(text);
+        CID.decode(decoded);
+        if (decoded.length <= CID_SLOT_BYTES && base32.encode(decoded) === text) bytes = decoded;
+      } catch {
+        bytes = undefined;
+      }
     }
     if (bytes === undefined) {
       rows[at] = 0;
@@ -192,7 +205,7 @@ export class FileTable {
   #readCid(key: number, rows: Buffer, at: number): string {
     const length = rows[at] as number;
     if (length === 0) return this.#oddCids.get(key) as string;
-    return CID.decode(rows.subarray(at + 1, at + 1 + length)).toString();
+    return base32.encode(rows.subarray(at + 1, at + 1 + length));
   }
 }
 

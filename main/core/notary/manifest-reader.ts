@@ -19,6 +19,8 @@ import { z } from 'zod';
 import { NotariumError } from '../../../shared/errors.ts';
 import { ParserChunks } from '../../../shared/json-chunks.ts';
 import { manifestFileSchema, manifestPieces, manifestSchema, type Manifest } from '../../../shared/notary/manifest.ts';
+import type { ManifestOpener } from '../../../shared/receipt/verify.ts';
+import { textSlices } from '../../../shared/text-slices.ts';
 import { FileTable } from './file-table.ts';
 
 /** A manifest read by ManifestReader: its members, its files packed, and the SHA-256 of its bytes. */
@@ -152,3 +154,26 @@ export async function readManifest(source: AsyncIterable<Uint8Array>, maxBytes: 
   }
   return reader.end(digest);
 }
+
+/** UTF-16 code units of a manifest text encoded at a time by openManifestPacked. */
+const TEXT_SLICE_UNITS = 1 << 16;
+
+/**
+ * ManifestOpener (shared/receipt/verify.ts) for the manifest embedded in a receipt: the
+ * text is encoded and read in slices by a ManifestReader into a FileTable, never parsed
+ * whole (36 MB of text for 100,000 files: ~25 MB packed, against ~150 MB parsed).
+ * Digest and errors as openManifestText.
+ */
+export const openManifestPacked: ManifestOpener = (text) => {
+  const reader = new ManifestReader();
+  const encoder = new TextEncoder();
+  for (const slice of textSlices(text, TEXT_SLICE_UNITS)) reader.write(encoder.encode(slice));
+  const digest = reader.digest();
+  return {
+    digest,
+    parse: () => {
+      const { head, files } = reader.end(digest);
+      return { ...head, files: { length: files.length, at: (i: number) => files.leafFile(i) } };
+    },
+  };
+};

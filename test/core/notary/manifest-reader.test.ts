@@ -6,8 +6,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ManifestReader, readManifest } from '../../../main/core/notary/manifest-reader.ts';
+import { ManifestReader, openManifestPacked, readManifest } from '../../../main/core/notary/manifest-reader.ts';
 import { canonicalManifest, manifestDigest, MANIFEST_PROFILE, parseManifest, sortFiles, type Manifest, type ManifestFile } from '../../../shared/notary/manifest.ts';
+import { ReceiptChecker, type CheckedReceipt, type Receipt } from '../../../shared/receipt/index.ts';
+import { signedReceiptOf } from '../../helpers/signed-receipt.ts';
 
 const hex32 = (): string => `0x${randomBytes(32).toString('hex')}`;
 const CID_A = 'bafkreiem2sklrywso3dn5tzs4k3stoxpyxbtixfut6oz4nckuspjzzoajy';
@@ -95,5 +97,33 @@ describe('ManifestReader', () => {
     const text = canonicalManifest(manifestOf(2));
     await expect(readManifest(chunked(text.slice(0, 100), [10]), 1 << 30, manifestDigest(text))).rejects.toMatchObject({ code: 'HASH_MISMATCH', details: { integrity: 'altered' } });
     await expect(readManifest(chunked(text, [10]), 100, manifestDigest(text))).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+  });
+});
+
+describe('openManifestPacked (the receipt checker of `notarium verify`)', () => {
+  const check = (receipt: Receipt, packed: boolean): CheckedReceipt => {
+    const { files, ...head } = receipt;
+    const checker = packed ? new ReceiptChecker(head, openManifestPacked) : new ReceiptChecker(head);
+    for (const f of files) checker.add(f);
+    return checker.result();
+  };
+
+  it('checks a receipt exactly as the whole-text parse does: intact, with an entry or the manifest altered', () => {
+    const files = Array.from({ length: 300 }, (_, i) => ({ path: `d${i % 3}/fïle ${String(i).padStart(4, '0')}.csv`, size: i, sha256: hex32(), salt: hex32() }));
+    const intact = signedReceiptOf(files, { title: 'packed' });
+    const entryAltered = structuredClone(intact);
+    (entryAltered.files[7] as { size: number }).size += 1;
+    const manifestAltered = { ...structuredClone(intact), manifest: intact.manifest.replace('"size":5', '"size":6') };
+    const notCanonical = { ...structuredClone(intact), manifest: `${intact.manifest} ` };
+    notCanonical.manifestDigest = manifestDigest(notCanonical.manifest);
+    for (const [what, receipt] of [['intact', intact], ['an entry altered', entryAltered], ['the manifest altered', manifestAltered], ['not canonical', notCanonical]] as const) {
+      const [whole, packed] = [check(receipt, false), check(receipt, true)];
+      expect(packed, what).toEqual(whole);
+    }
+    expect(check(intact, true).manifest.status).toBe('pass');
+    expect(check(intact, true).root.status).toBe('pass');
+    expect(check(entryAltered, true).manifest.message).toContain('file #7');
+    expect(check(manifestAltered, true).manifest.message).toContain('hashes to');
+    expect(check(notCanonical, true).manifest.message).toContain('canonical');
   });
 });
