@@ -38,9 +38,10 @@ export function openDatabase(file: string, options: OpenLedgerOptions = {}): Bet
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
-    // 32 MiB page cache (default 2 MiB): a 100,000-file dataset's b-trees stay in memory
-    // while it is inserted.
-    db.pragma('cache_size = -32768');
+    // SQLite's default page cache, 2,000 KiB, stated: a 32 MiB cache made inserting a
+    // 100,000-file dataset no faster (2.02 s against 1.69 s) and cost the process 31 MiB
+    // of RSS it never gave back (issue 7; the pages are in the OS page cache anyway).
+    db.pragma('cache_size = -2000');
     // The schema is ours alone: refuse SQL functions smuggled in through a tampered schema.
     db.pragma('trusted_schema = OFF');
     return db;
