@@ -41,6 +41,19 @@ export function nativeTreeHashing(): TreeHashing | undefined {
       put(high, 32);
       return `0x${keccak256(pair).toString('hex')}`;
     },
+    leafHashInto: ([salt, sha256]: LeafValue, nodes: Uint8Array, at: number) => {
+      put(salt, 0);
+      put(sha256, 32);
+      nodes.set(keccak256(keccak256(pair)), at);
+    },
+    nodeHashInto: (nodes: Uint8Array, out: number, left: number, right: number) => {
+      const a = nodes.subarray(left, left + 32);
+      const b = nodes.subarray(right, right + 32);
+      const [low, high] = Buffer.compare(a, b) <= 0 ? [a, b] : [b, a];
+      pair.set(low, 0);
+      pair.set(high, 32);
+      nodes.set(keccak256(pair), out);
+    },
   };
 }
 
