@@ -49,7 +49,7 @@ describe("the dataset tree with Node's Keccak-256", () => {
     if (native === undefined) throw new Error('no keccak-256 in this Node');
     expect(() => useTreeHashing({ leafHash: native.leafHash, nodeHash: (a, b) => native.nodeHash(b, a).replace(/.$/, '0') })).toThrow(/disagrees/);
     // The packed variant is checked too: one that does not sort the pair is refused.
-    const unsorted = { ...native, nodeHashInto: (nodes: Uint8Array, out: number, left: number, right: number) => nodes.set(nodes.subarray(left, left + 32), out) };
+    const unsorted = { ...native, nodeHashInto: (nodes: Uint8Array, out: number, left: number, _right: number) => nodes.set(nodes.subarray(left, left + 32), out) };
     expect(() => useTreeHashing(unsorted)).toThrow(/packed tree hashing/);
     expect(() => useTreeHashing({ ...native, leafHashInto: undefined })).toThrow(/packed tree hashing/);
     useTreeHashing(native);
