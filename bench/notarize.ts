@@ -34,8 +34,8 @@
  * The measured process runs as `notarium` does: the launcher's heap flag and its module
  *   compile cache (main/cli/compile-cache.mjs), filled first (scripts/warm-compile-cache.ts)
  *   as `npm run setup` fills a user's; Node then does not type-strip our sources again
- *   (≈ 30 MiB RSS less, a faster start). --cold-cache: no compile cache, as the very first
- *   run on a machine (verify and retrieve take the option too).
+ *   (a faster start; ≈ 25 MiB less at start, the same peak for long jobs). --cold-cache:
+ *   no compile cache, as the very first run on a machine (verify and retrieve take it too).
  * --devnet: where the chain runs. `in-process` (default, what `notarium notarize` does on the
  *   embedded defaults): the EDR devnet lives in the notarizing process and its memory counts
  *   in peakRssMiB. `external`: a separate process serves the same data folder's devnet over
@@ -190,8 +190,8 @@ const warmed = new Set<string>();
 
 /**
  * The environment of a measured child: the CLI launcher's (main/cli/notarium.mjs), whose
- * module compile cache spares every run but the first the type stripping of our sources
- * (≈ 30 MiB RSS); filled first for `script` and every module it may load
+ * module compile cache spares every run but the first the type stripping of our sources;
+ * filled first for `script` and every module it may load
  * (scripts/warm-compile-cache.ts), as a user's cache is after `npm run setup`. With
  * --cold-cache: no compile cache at all, as the very first run on a machine.
  */

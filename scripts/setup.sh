@@ -25,7 +25,7 @@ else
 fi
 node_modules/.bin/node --version
 # The CLI's module compile cache (main/cli/compile-cache.mjs, per user): loading every
-# module once now spares each `notarium` run the type stripping of our sources (~30 MiB
-# of memory, a faster start). Only an optimization: setup goes on without it.
+# module once now spares each `notarium` run the type stripping of our sources (a faster
+# start). Only an optimization: setup goes on without it.
 node_modules/.bin/node scripts/warm-compile-cache.ts || echo "notarium setup: the compile cache was not filled (the CLI works without it)" >&2
 node_modules/.bin/node main/cli/notarium.mjs --version > /dev/null || true

@@ -17,8 +17,8 @@ if (node === undefined) {
   process.exit(2);
 }
 // V8's compile cache (Node >= 22.1) keeps the compiled CLI modules between runs: a quarter
-// less start-up time, and ~30 MiB less memory (no type stripping of our sources once
-// cached). Per user (compile-cache.mjs); `npm run setup` fills it (scripts/warm-compile-cache.ts).
+// less start-up time, and no type stripping of our sources once cached. Per user
+// (compile-cache.mjs); `npm run setup` fills it (scripts/warm-compile-cache.ts).
 const env = { ...process.env, NODE_COMPILE_CACHE: compileCacheDir(process.env) };
 const child = spawn(node, ['--max-semi-space-size=1', path.join(here, 'bin.ts'), ...process.argv.slice(2)], { stdio: 'inherit', env });
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
