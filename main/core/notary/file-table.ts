@@ -132,17 +132,6 @@ export class FileTable {
     return { path: this.#paths[index] as string, size: rows.readDoubleLE(at + SIZE_AT), sha256: hex(rows, at + SHA256_AT), salt: hex(rows, at + SALT_AT) };
   }
 
-  /** Path of file `index`. */
-  path(index: number): string {
-    return this.#paths[this.#checked(index)] as string;
-  }
-
-  /** Size of file `index`, in bytes. */
-  size(index: number): number {
-    const [rows, at] = this.#row(this.#checked(index));
-    return rows.readDoubleLE(at + SIZE_AT);
-  }
-
   /** Manifest entries of files [start, end), as Array.prototype.slice (canonical manifest pieces). */
   slice(start: number, end: number = this.length): ManifestFile[] {
     const out: ManifestFile[] = [];
