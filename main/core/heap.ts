@@ -83,3 +83,19 @@ export function collectGarbage(): void {
   }
   gc();
 }
+
+/**
+ * A byte counter for a stream that churns buffers: call it with each chunk's length (bytes);
+ * it runs collectGarbage each time `bytes` more have passed since the last one. A stream
+ * shorter than `bytes` is never collected.
+ */
+export function collectEvery(bytes: number): (length: number) => void {
+  let since = 0;
+  return (length) => {
+    since += length;
+    if (since >= bytes) {
+      collectGarbage();
+      since = 0;
+    }
+  };
+}

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { collectGarbage, FRUGAL_HEAP_MIN_FILES, FrugalHeap, frugalHeapHeld } from '../../main/core/heap.ts';
+import { collectEvery, collectGarbage, FRUGAL_HEAP_MIN_FILES, FrugalHeap, frugalHeapHeld } from '../../main/core/heap.ts';
 
 const run = promisify(execFile);
 const HEAP_MODULE = pathToFileURL(new URL('../../main/core/heap.ts', import.meta.url).pathname).href;
@@ -59,6 +59,22 @@ describe('FrugalHeap', () => {
     collectGarbage();
     expect(process.memoryUsage().arrayBuffers - base).toBeLessThan(8 << 20);
     expect((globalThis as { gc?: unknown }).gc).toBeUndefined();
+  });
+
+  it('collectEvery(n) collects only once n more bytes have passed, counting again from there', () => {
+    collectGarbage();
+    const base = process.memoryUsage().arrayBuffers;
+    const passed = collectEvery(10);
+    for (const [lengths, collected] of [[[6], false], [[3, 1], true], [[9], false], [[1], true]] as const) {
+      let garbage: Buffer[] | null = Array.from({ length: 32 }, () => Buffer.allocUnsafeSlow(1 << 20).fill(1));
+      expect(garbage.length).toBe(32);
+      garbage = null;
+      for (const n of lengths) passed(n);
+      const held = process.memoryUsage().arrayBuffers - base;
+      if (collected) expect(held, `after ${lengths.join('+')} bytes`).toBeLessThan(8 << 20);
+      else expect(held, `after ${lengths.join('+')} bytes`).toBeGreaterThanOrEqual(24 << 20);
+      collectGarbage();
+    }
   });
 
   it('keeps the heap much nearer its live set than V8 does by default', async () => {

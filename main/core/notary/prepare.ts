@@ -34,7 +34,7 @@ import { GroupCommitter } from './group-commit.ts';
 import { sortedInputsDigest, type FileRecord, type JobJournal } from './job-journal.ts';
 import { FileTable } from './file-table.ts';
 import { LargeString } from './receipt-writer.ts';
-import { collectGarbage } from '../heap.ts';
+import { collectEvery } from '../heap.ts';
 
 /** Buffers one file stream holds at most (cipher window + IPFS write window), bytes. */
 const STREAM_BUFFER_BYTES = 16 * 1024 * 1024;
@@ -262,13 +262,9 @@ const MANIFEST_GC_BYTES = 4 * 1024 * 1024;
  * raised the job's peak RSS by as much. A manifest under `bytes` is not collected.
  */
 async function* collectingEvery(bytes: number, source: Iterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-  let since = 0;
+  const passed = collectEvery(bytes);
   for (const chunk of source) {
     yield chunk;
-    since += chunk.length;
-    if (since >= bytes) {
-      collectGarbage();
-      since = 0;
-    }
+    passed(chunk.length);
   }
 }

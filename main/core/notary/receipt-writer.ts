@@ -14,7 +14,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { open, rename, unlink } from 'node:fs/promises';
 import type { Receipt, ReceiptFile } from '../../../shared/receipt/index.ts';
 import { FILE_MODE } from '../fs/durable-files.ts';
-import { collectGarbage } from '../heap.ts';
+import { collectEvery } from '../heap.ts';
 import { textSlices } from '../../../shared/text-slices.ts';
 
 /** Bytes gathered before each write: one buffer, reused. */
@@ -103,7 +103,7 @@ export function* jsonPieces(value: unknown): Generator<string> {
 }
 
 /**
- * Bytes written between two full GCs (heap.ts collectGarbage) while a large text is
+ * Bytes written between two full GCs (heap.ts collectEvery) while a large text is
  * written: the 200 MB receipt of 100,000 files makes a string per piece and per proof
  * node, and V8 otherwise let the heap grow 45 → 75 MiB between major GCs at the end of a
  * job whose peak memory this sets. A text under this size is never collected.
@@ -126,15 +126,12 @@ export async function writeTextFileAtomic(file: string, pieces: Iterable<string>
     // instead of waiting in a list (a 200 MB receipt would otherwise fill V8's old space).
     const buffer = Buffer.allocUnsafe(WRITE_BATCH_BYTES);
     let fill = 0;
-    let nextGc = WRITE_GC_BYTES;
+    const written = collectEvery(WRITE_GC_BYTES);
     const write = async (chunk: Uint8Array): Promise<void> => {
       hash.update(chunk);
       bytes += chunk.length;
       await handle.write(chunk);
-      if (bytes >= nextGc) {
-        collectGarbage();
-        nextGc = bytes + WRITE_GC_BYTES;
-      }
+      written(chunk.length);
     };
     for (const s of pieces) {
       // UTF-8 takes at most 3 bytes per UTF-16 code unit.
