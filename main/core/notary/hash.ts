@@ -4,6 +4,18 @@ import { close, closeSync, createReadStream, open, openSync, read, readSync } fr
 import { NotariumError } from '../../../shared/errors.ts';
 import { mapWeighted } from './map-limit.ts';
 
+/**
+ * SHA-256 (FIPS 180-4) of a text given in pieces, over its UTF-8 bytes, 0x-prefixed: for
+ * the canonical manifest's pieces (manifestPieces) it is manifestDigest of the joined text,
+ * which is never built. Each piece is encoded by the hash; none may end between the two
+ * halves of a surrogate pair.
+ */
+export function sha256OfPieces(pieces: Iterable<string>): string {
+  const hash = createHash('sha256');
+  for (const piece of pieces) hash.update(piece, 'utf8');
+  return `0x${hash.digest('hex')}`;
+}
+
 /** Read size for dataset files: 1 MiB, the IPFS chunk size, so reads line up with blocks. */
 export const READ_CHUNK_BYTES = 1 << 20;
 

@@ -22,6 +22,7 @@ import { manifestFileSchema, manifestPieces, manifestSchema, type Manifest } fro
 import type { ManifestOpener } from '../../../shared/receipt/verify.ts';
 import { textSlices } from '../../../shared/text-slices.ts';
 import { FileTable } from './file-table.ts';
+import { sha256OfPieces } from './hash.ts';
 
 /** A manifest read by ManifestReader: its members, its files packed, and the SHA-256 of its bytes. */
 export interface ReadManifest {
@@ -112,9 +113,7 @@ export class ManifestReader {
     const head = headSchema.safeParse(Object.fromEntries(this.#head));
     if (!head.success) throw invalid(z.prettifyError(head.error));
     if (this.#files.length === 0) throw invalid(z.prettifyError(z.object({ files: manifestSchema.shape.files }).safeParse({ files: [] }).error as z.ZodError));
-    const canonical = createHash('sha256');
-    for (const piece of manifestPieces({ ...head.data, files: this.#files })) canonical.update(piece, 'utf8');
-    if (`0x${canonical.digest('hex')}` !== digest) throw new NotariumError('RECEIPT_INVALID', 'manifest text is not in RFC 8785 canonical form');
+    if (sha256OfPieces(manifestPieces({ ...head.data, files: this.#files })) !== digest) throw new NotariumError('RECEIPT_INVALID', 'manifest text is not in RFC 8785 canonical form');
     return { head: head.data, files: this.#files, digest };
   }
 

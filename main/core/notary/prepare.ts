@@ -24,7 +24,7 @@ import {
   type Manifest,
   type ManifestAuthor,
 } from '../../../shared/notary/manifest.ts';
-import { READ_CHUNK_BYTES } from './hash.ts';
+import { READ_CHUNK_BYTES, sha256OfPieces } from './hash.ts';
 import type { InputFile } from './inputs.ts';
 import type { ProgressMeter } from './progress.ts';
 import type { CipherPort, StoragePort } from './ports.ts';
@@ -224,11 +224,8 @@ async function storeManifest(files: FileTable, o: PrepareOptions): Promise<Omit<
     profile: MANIFEST_PROFILE,
   };
   const manifest = new LargeString(() => manifestPieces({ ...head, files }));
-  // = manifestDigest(text), from the text's pieces (UTF-8 encoded by the hash: no buffers to
-  // collect; a piece never ends inside a surrogate pair).
-  const hash = createHash('sha256');
-  for (const piece of manifest.pieces()) hash.update(piece, 'utf8');
-  const digest = `0x${hash.digest('hex')}`;
+  // = manifestDigest(text), from the text's pieces (no buffers to collect).
+  const digest = sha256OfPieces(manifest.pieces());
   let stored = journal?.manifest;
   if (stored === undefined || stored.manifestDigest !== digest || !(await o.storage.isPinned(stored.manifestHeaderCid)) || !(await o.storage.isPinned(stored.manifestPayloadCid))) {
     const cids = await storeEncrypted(collectingEvery(MANIFEST_GC_BYTES, manifestUtf8(manifest.pieces())), o.recipients, o.cipher, o.storage, o.signal);

@@ -4,6 +4,7 @@ import { CID } from 'multiformats/cid';
 import { sha256 } from 'multiformats/hashes/sha2';
 import * as raw from 'multiformats/codecs/raw';
 import { FileTable } from '../../../main/core/notary/file-table.ts';
+import { sha256OfPieces } from '../../../main/core/notary/hash.ts';
 import { canonicalManifest, manifestPieces, MANIFEST_FORMAT, MANIFEST_LEAF_ENCODING, MANIFEST_PROFILE, MANIFEST_VERSION, manifestDigest, manifestUtf8, type Manifest, type ManifestFile } from '../../../shared/notary/manifest.ts';
 import { datasetProver } from '../../../shared/notary/leaf.ts';
 
@@ -93,6 +94,9 @@ describe('FileTable', () => {
     const hash = (await import('node:crypto')).createHash('sha256');
     for (const b of manifestUtf8(pieces)) hash.update(b);
     expect(`0x${hash.digest('hex')}`).toBe(manifestDigest(text));
+    // What prepare and the manifest reader hash: the pieces as they come, no buffers.
+    expect(sha256OfPieces(pieces)).toBe(manifestDigest(text));
+    expect(sha256OfPieces(['{"a":"é', '☃ \u{1F600}"}'])).toBe(manifestDigest('{"a":"é☃ \u{1F600}"}'));
     const fromArray = datasetProver(files.map((f) => [f.salt, f.sha256]));
     const fromTable = datasetProver(table.leaves);
     expect(fromTable.root).toBe(fromArray.root);
