@@ -13,7 +13,7 @@
 import { JSONParser, TokenType } from '@streamparser/json';
 import { z } from 'zod';
 import { NotariumError } from '../errors.ts';
-import { ParserChunks } from '../json-chunks.ts';
+import { ParserChunks, StringDiverter, type StringBytesSink } from '../json-chunks.ts';
 import {
   RECEIPT_EXCERPT_KIND,
   RECEIPT_EXCERPT_VERSION,
@@ -41,7 +41,17 @@ export interface ReceiptSink {
   head(head: AnyReceiptHead): void;
   /** Each validated `files[]` entry with its index, in order. May throw: reading stops with that error. */
   file(entry: ReceiptFile, index: number): void;
+  /**
+   * When given, the manifest's text (a full receipt's `manifest` string) is not built: its
+   * UTF-8 bytes, escapes decoded, go to the sink this returns as they are read, before the
+   * head, whose `manifest` is then MANIFEST_STREAMED. (If the installed parser cannot
+   * divert a string, this is never called and the head has the text, as without it.)
+   */
+  manifest?(): StringBytesSink;
 }
+
+/** The head's `manifest` when its text went to ReceiptSink.manifest instead. */
+export const MANIFEST_STREAMED = '(the manifest text was streamed to ReceiptSink.manifest)';
 
 const HEAD_KEYS = ['format', 'version', 'kind', 'network', 'contract', 'root', 'title', 'authors', 'supersedes', 'manifestDigest', 'manifest', 'storage', 'anchor'] as const;
 const receiptHeadSchema = receiptSchema.omit({ files: true });
@@ -75,6 +85,10 @@ export class ReceiptStreamReader {
   #filesKey = false;
   #filesToken: TokenType | undefined;
   #sawToken = false;
+  /** The last top-level key read (a COLON follows it). */
+  #topKeyName: string | undefined;
+  /** Set when the sink takes the manifest's bytes (ReceiptSink.manifest). */
+  readonly #diverter: StringDiverter | null = null;
   #headSent = false;
   /** Once the head is sent: its version and field names. */
   #version = 0;
@@ -88,6 +102,7 @@ export class ReceiptStreamReader {
   constructor(sink: ReceiptSink) {
     this.#sink = sink;
     this.#parser = new JSONParser({ paths: [...HEAD_KEYS.map((k) => `$.${k}`), '$.files.*'], keepStack: false, stringBufferSize: STRING_BUFFER_BYTES });
+    if (sink.manifest !== undefined) this.#diverter = StringDiverter.install(this.#parser, MANIFEST_STREAMED);
     // Errors of ours (and the sink's) are recorded before the parser reports them as its own.
     this.#parser.onToken = ({ token, value }) => {
       try {
@@ -149,6 +164,12 @@ export class ReceiptStreamReader {
   /** Follows the top-level keys on the token stream (see #depth); throws for one a receipt cannot have. */
   #watch(token: TokenType, value: unknown): void {
     this.#sawToken = true;
+    // The value of the top-level "manifest" starts right after its colon: only a string there is diverted.
+    if (this.#diverter !== null) {
+      const sink = this.#sink;
+      if (token === TokenType.COLON && this.#depth === 1 && this.#topKeyName === 'manifest' && sink.manifest !== undefined) this.#diverter.arm(() => (sink.manifest as () => StringBytesSink)());
+      else this.#diverter.disarm();
+    }
     if (this.#depth === 1 && this.#rootIsObject && this.#filesKey && this.#filesToken === undefined && token !== TokenType.COLON) {
       this.#filesToken = token;
       if (token !== TokenType.LEFT_BRACKET) throw malformedAt(['files'], `Invalid input: expected array, received ${tokenKind(token)}`, undefined, this.#currentVersion());
@@ -180,6 +201,7 @@ export class ReceiptStreamReader {
   }
 
   #topKey(key: string): void {
+    this.#topKeyName = key;
     if (key === 'files') {
       if (this.#filesKey) throw new NotariumError('RECEIPT_INVALID', 'The receipt has the field "files" twice.');
       this.#filesKey = true;

@@ -5,7 +5,7 @@
  * streamed (ReceiptChecker, judgeReceipt). Pure: the caller hashes the files (in
  * main/core) and checks the chain.
  */
-import { TypedDataEncoder, recoverAddress, getAddress } from 'ethers';
+import { TypedDataEncoder, recoverAddress, getAddress, getBytes, hexlify } from 'ethers';
 import { NOTARIZATION_TYPES, notaryDomain, type NotarizationMessage } from '../notary/typed-data.ts';
 import { manifestDigest, parseManifest, type ManifestFile } from '../notary/manifest.ts';
 import { datasetProver, PUBLIC_SALT, verifyLeafProof } from '../notary/leaf.ts';
@@ -83,6 +83,15 @@ const pass = (message: string): Check => ({ status: 'pass', message });
 const fail = (code: string, message: string): Check => ({ status: 'fail', code, message });
 const skipped = (message: string): Check => ({ status: 'skipped', message });
 
+/**
+ * The checks of a file that matches, and of a proof: one shared, frozen object each
+ * rather than one per file (a verdict of 100,000 files held ≈ 200,000 of them, each with
+ * its own message). The file's hash is in its verdict's `expectedSha256`.
+ */
+const CONTENT_MATCHES: Check = Object.freeze(pass('Content matches the notarized file (same SHA-256 and size).'));
+const PROOF_LEADS: Check = Object.freeze(pass('The Merkle proof links this file to the anchored root.'));
+const PROOF_FAILS: Check = Object.freeze(fail('PROOF_INVALID', 'The Merkle proof in the receipt does not lead to the anchored root.'));
+
 /** What the checker keeps of a manifest file: what a receipt entry must agree with. */
 type ManifestLeafFile = Pick<ManifestFile, 'path' | 'size' | 'sha256' | 'salt'>;
 
@@ -147,14 +156,23 @@ export interface CheckedReceipt {
   root: Check;
   /** Values recomputed from the receipt (see OfflineVerdict.computed). */
   computed: { manifestDigest: string | null; root: string | null };
-  /** The entries in receipt order: dataset path, size in bytes, SHA-256 (0x-hex). */
+  /** The entries in receipt order: dataset path, size in bytes. */
   paths: string[];
   sizes: number[];
-  sha256: string[];
+  /**
+   * Their SHA-256, 32 bytes each, entry i at i × 32 (entrySha256 gives it as 0x-hex):
+   * 3.2 MB for 100,000 entries, against ≈ 9 MB as strings, on each side of a worker.
+   */
+  sha256: Uint8Array;
   /** Per entry: PROOF_OK or PROOF_UNSETTLED. */
   proofs: Uint8Array;
   /** The unsettled entries by index, with their proofs. */
   unsettled: Map<number, ReceiptFile>;
+}
+
+/** The SHA-256 of entry `index` of a checked receipt, 0x-hex (lowercase, as the receipt's schema). */
+export function entrySha256(checked: Pick<CheckedReceipt, 'sha256'>, index: number): string {
+  return hexlify(checked.sha256.subarray(index * 32, index * 32 + 32));
 }
 
 /** The signed and anchored fields of a receipt or excerpt (or of its head), without the manifest text. */
@@ -194,7 +212,8 @@ export class ReceiptChecker {
   readonly #fileProblems: string[] = [];
   readonly #paths: string[] = [];
   readonly #sizes: number[] = [];
-  readonly #sha256: string[] = [];
+  /** SHA-256 column (CheckedReceipt.sha256), grown by doubling. */
+  #sha256 = new Uint8Array(32 * 256);
   readonly #proofs: number[] = [];
   readonly #unsettled = new Map<number, ReceiptFile>();
 
@@ -255,7 +274,12 @@ export class ReceiptChecker {
     // The manifest's strings when they agree: they are held anyway, the entry's are dropped.
     this.#paths.push(same ? f.path : entry.path);
     this.#sizes.push(entry.size);
-    this.#sha256.push(same ? f.sha256 : entry.sha256);
+    if ((index + 1) * 32 > this.#sha256.length) {
+      const grown = new Uint8Array(this.#sha256.length * 2);
+      grown.set(this.#sha256);
+      this.#sha256 = grown;
+    }
+    this.#sha256.set(getBytes(entry.sha256), index * 32);
     // An entry beyond the manifest's files shows as the file count's difference.
     if (f !== undefined) {
       if (!same) this.#fileProblem(`file #${index} (${f.path}) differs from the manifest`);
@@ -319,7 +343,7 @@ export class ReceiptChecker {
       computed: { manifestDigest: this.#computedDigest, root: computedRoot },
       paths: this.#paths,
       sizes: this.#sizes,
-      sha256: this.#sha256,
+      sha256: this.#sha256.slice(0, count * 32),
       proofs: Uint8Array.from(this.#proofs),
       unsettled: this.#unsettled,
     };
@@ -343,18 +367,21 @@ export class ReceiptChecker {
  * Never throws for verification failures; they are reported as checks.
  */
 export function judgeReceipt(checked: CheckedReceipt, observed: readonly ObservedFile[], matchBy: 'path' | 'content', scope = ''): OfflineVerdict {
-  const { statement, excerpt, paths, sizes, sha256 } = checked;
+  const { statement, excerpt, paths, sizes } = checked;
   const message = receiptMessage(statement);
   const digest = receiptDigest(statement);
   const authors = statement.authors.map((a) => authorVerdict(a, digest));
 
   const byPath = new Map<string, number>();
+  paths.forEach((p, i) => byPath.set(p, i));
+  // Files matched by content only: by path, a map of 100,000 hashes would go unused.
   const byHash = new Map<string, number>();
-  paths.forEach((p, i) => {
-    byPath.set(p, i);
-    const h = sha256[i] as string;
-    if (!byHash.has(h)) byHash.set(h, i);
-  });
+  if (matchBy === 'content') {
+    for (let i = 0; i < paths.length; i++) {
+      const h = entrySha256(checked, i);
+      if (!byHash.has(h)) byHash.set(h, i);
+    }
+  }
   const proofLeads = (index: number): boolean => {
     if (checked.proofs[index] === PROOF_OK) return true;
     const entry = checked.unsettled.get(index);
@@ -382,7 +409,8 @@ export function judgeReceipt(checked: CheckedReceipt, observed: readonly Observe
   };
 
   const files: FileVerdict[] = [];
-  const seen = new Set<string>();
+  /** Per receipt path (by its index in byPath): 1 once an observed file matched it. */
+  const seen = new Uint8Array(paths.length);
   for (const o of observed) {
     const index = matchBy === 'path' ? byName(o.path) : byHash.get(o.sha256) ?? byName(o.path);
     if (index === undefined) {
@@ -398,25 +426,25 @@ export function judgeReceipt(checked: CheckedReceipt, observed: readonly Observe
       continue;
     }
     const path = paths[index] as string;
-    const expected = sha256[index] as string;
+    const expected = entrySha256(checked, index);
     const size = sizes[index] as number;
-    seen.add(path);
-    const content = o.sha256 === expected && o.size === size
-      ? pass(`Content matches (SHA-256 ${expected.slice(2, 18)}…, ${size} bytes).`)
+    seen[byPath.get(path) as number] = 1;
+    const matches = o.sha256 === expected && o.size === size;
+    const content = matches
+      ? CONTENT_MATCHES
       : fail('HASH_MISMATCH', `Content differs from the notarized file: SHA-256 ${o.sha256} (${o.size} bytes) instead of ${expected} (${size} bytes).`);
-    const proof = proofLeads(index)
-      ? pass('The Merkle proof links this file to the anchored root.')
-      : fail('PROOF_INVALID', 'The Merkle proof in the receipt does not lead to the anchored root.');
-    files.push({ path, status: content.status === 'pass' && proof.status === 'pass' ? 'pass' : 'fail', observedSha256: o.sha256, expectedSha256: expected, content, proof });
+    const proof = proofLeads(index) ? PROOF_LEADS : PROOF_FAILS;
+    // One string for both hashes when they are equal (100,000 files: ≈ 9 MB less).
+    files.push({ path, status: matches && proof === PROOF_LEADS ? 'pass' : 'fail', observedSha256: o.sha256, expectedSha256: matches ? o.sha256 : expected, content, proof });
   }
   if (matchBy === 'path') {
     // `scope`: a sub-folder of the dataset was given; only files under it can be missing.
     paths.forEach((p, i) => {
-      if (!seen.has(p) && p.startsWith(scope)) {
+      if (seen[byPath.get(p) as number] === 0 && p.startsWith(scope)) {
         files.push({
           path: p,
           status: 'missing',
-          expectedSha256: sha256[i] as string,
+          expectedSha256: entrySha256(checked, i),
           content: fail('NOT_FOUND', 'This notarized file was not found in the given folder.'),
           proof: skipped('Not checked: file missing.'),
         });

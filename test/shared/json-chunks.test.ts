@@ -1,6 +1,6 @@
-import { JSONParser } from '@streamparser/json';
+import { JSONParser, TokenType } from '@streamparser/json';
 import { describe, expect, it } from 'vitest';
-import { ParserChunks } from '../../shared/json-chunks.ts';
+import { ParserChunks, StringDiverter } from '../../shared/json-chunks.ts';
 
 /** Parses `bytes` written in chunks of `step` bytes, through ParserChunks. */
 function parseInSteps(bytes: Uint8Array, step: number): unknown {
@@ -31,5 +31,32 @@ describe('ParserChunks', () => {
     expect(chunks.next(Uint8Array.of(10))).toEqual([]);
     expect(chunks.rest()).toEqual([Uint8Array.of(10)]);
     expect(chunks.rest()).toEqual([]);
+  });
+});
+
+describe('StringDiverter', () => {
+  it('takes the place of the installed parser\'s string buffer, and diverts only the string after arm()', () => {
+    const parser = new JSONParser({ paths: ['$.*'], keepStack: false, stringBufferSize: 64 });
+    const diverter = StringDiverter.install(parser, '(diverted)');
+    expect(diverter, 'this version of @streamparser/json has the buffer it replaces').not.toBeNull();
+    const values: unknown[] = [];
+    parser.onValue = ({ value }) => values.push(value);
+    const got: number[] = [];
+    const d = diverter as StringDiverter;
+    // Armed at the colon after the key "b": its string value goes to the sink; the keys and "c" are built as usual.
+    let last: unknown;
+    parser.onToken = ({ token, value }) => {
+      if (token === TokenType.COLON && last === 'b') d.arm(() => ({ write: (bytes) => got.push(...bytes) }));
+      else d.disarm();
+      last = value;
+    };
+    parser.write(new TextEncoder().encode('{"a":"one","b":"t\\"wé","c":"three"}'));
+    expect(values).toEqual(['one', '(diverted)', 'three']);
+    expect(new TextDecoder().decode(Uint8Array.from(got))).toBe('t"wé');
+  });
+
+  it('is not installed (null) on a parser without that buffer: the caller reads the string as before', () => {
+    expect(StringDiverter.install({}, 'x')).toBeNull();
+    expect(StringDiverter.install({ tokenizer: { bufferedString: { reset: () => undefined } } }, 'x')).toBeNull();
   });
 });

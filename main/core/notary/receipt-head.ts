@@ -5,8 +5,8 @@
  * files). The bytes go through ReceiptStreamReader (shared/receipt/stream.ts), which checks
  * format, version and every head field with the receipt's schema, and reading stops as soon
  * as the head is complete (at the first `files[]` entry, in the order Notarium writes):
- * no entry is kept. The tokenizer still builds the `manifest` string while it passes it
- * (≈ 36 MB at 100,000 files), for the time of the read only.
+ * no entry is kept, and the `manifest` string (≈ 36 MB at 100,000 files) is passed over
+ * without being built (ReceiptSink.manifest).
  */
 import { createReadStream } from 'node:fs';
 import { NotariumError } from '../../../shared/errors.ts';
@@ -49,6 +49,8 @@ export async function readReceiptLocation(receiptFile: string): Promise<ReceiptL
       if (found.atEnd !== true) throw HEAD_IN_HAND;
     },
     file: () => undefined,
+    // Retrieval checks the manifest it fetches from IPFS, not this copy: its bytes are skipped.
+    manifest: () => ({ write: () => undefined }),
   });
   const stream = createReadStream(receiptFile, { highWaterMark: READ_CHUNK_BYTES });
   try {

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { isNotariumError } from '../../../shared/errors.ts';
 import {
   excerptOf,
+  MANIFEST_STREAMED,
   parseAnyReceipt,
   parseReceipt,
   ReceiptStreamReader,
@@ -25,11 +26,24 @@ const receiptText = readFileSync(path.join(ROOT, 'docs/example-receipt.json'), '
 const receipt = parseReceipt(receiptText);
 const encoder = new TextEncoder();
 
-/** Streams `text` in chunks of `chunkBytes` and reassembles the receipt the sink saw. */
-function streamed(text: string, chunkBytes = 64): AnyReceipt {
+/**
+ * Streams `text` in chunks of `chunkBytes` and reassembles the receipt the sink saw.
+ * @param manifest when given, the sink takes the manifest's bytes (ReceiptSink.manifest): each opened sink's chunks are pushed as one array.
+ */
+function streamed(text: string, chunkBytes = 64, manifest?: Uint8Array[][]): AnyReceipt {
   let head: AnyReceiptHead | undefined;
   const files: ReceiptFile[] = [];
   const reader = new ReceiptStreamReader({
+    ...(manifest === undefined
+      ? {}
+      : {
+          manifest: () => {
+            const chunks: Uint8Array[] = [];
+            manifest.push(chunks);
+            // Copied: the reader reuses its buffer after the call.
+            return { write: (bytes: Uint8Array) => chunks.push(bytes.slice()) };
+          },
+        }),
     head: (h) => {
       expect(head, 'the head is handed over once').toBeUndefined();
       expect(files, 'the head comes before any entry').toHaveLength(0);
@@ -157,5 +171,59 @@ describe('ReceiptStreamReader', () => {
       { numRuns: TEXT_RUNS },
     );
     expect(accepted).toBeGreaterThan(0);
+  });
+
+  describe('with ReceiptSink.manifest (the manifest text is not built)', () => {
+    const decoder = new TextDecoder();
+    const joined = (chunks: Uint8Array[]): string => decoder.decode(Buffer.concat(chunks));
+
+    it("hands over the manifest's bytes, escapes decoded, for any chunk size, and the head carries MANIFEST_STREAMED", () => {
+      // Escapes of every kind, characters of 2, 3 and 4 UTF-8 bytes, and more than the diverter's 64 KiB buffer.
+      const manifestText = `{"q":"\"","nl":"\n","tab":"\t","bs":"\\","ctl":"\u0001","e":"é","cjk":"試料","emoji":"😀","long":"${'x'.repeat(70_000)}é${'y'.repeat(70_000)}"}`;
+      const text = bigReceiptText(3, (r) => {
+        r['manifest'] = manifestText;
+      });
+      const plain = parseAnyReceipt(text);
+      for (const chunkBytes of [1, 2, 3, 5, 64, 4096, 65_537, text.length]) {
+        const manifests: Uint8Array[][] = [];
+        const got = streamed(text, chunkBytes, manifests);
+        expect(manifests, `chunks of ${chunkBytes}: one manifest`).toHaveLength(1);
+        expect(joined(manifests[0] as Uint8Array[]), `chunks of ${chunkBytes}`).toBe(manifestText);
+        expect(got).toEqual({ ...plain, manifest: MANIFEST_STREAMED });
+      }
+    });
+
+    it('diverts only the value of the top-level "manifest": the same word as a value or a nested key is read as before', () => {
+      const text = bigReceiptText(2, (r) => {
+        r['title'] = 'manifest';
+        ((r['files'] as Record<string, unknown>[])[1] as Record<string, unknown>)['path'] = 'manifest';
+      });
+      const manifests: Uint8Array[][] = [];
+      const got = streamed(text, 7, manifests);
+      expect(manifests).toHaveLength(1);
+      expect(joined(manifests[0] as Uint8Array[])).toBe(receipt.manifest);
+      expect(got.title).toBe('manifest');
+      expect(got.files[1]?.path).toBe('manifest');
+      // A nested key named "manifest" (not a receipt's: refused, by the same message either way).
+      const nested = text.replace('"network": {', '"network": {"manifest": "{}", ');
+      expect(nested).not.toBe(text);
+      const refused = failure(() => streamed(nested, 7, []));
+      expect(refused?.code).toBe('RECEIPT_INVALID');
+      expect(refused).toEqual(failure(() => streamed(nested, 7)));
+    });
+
+    it('refuses a manifest that is not a string, or given twice, as it does without the sink', () => {
+      for (const value of ['42', '{"a": "bc"}', '["de"]', 'null']) {
+        const text = receiptText.replace(/"manifest": "(?:[^"\\]|\\.)*"/, `"manifest": ${value}`);
+        expect(text).not.toBe(receiptText);
+        const manifests: Uint8Array[][] = [];
+        const refused = failure(() => streamed(text, 5, manifests));
+        expect(refused?.code, value).toBe('RECEIPT_INVALID');
+        expect(refused, value).toEqual(failure(() => streamed(text, 5)));
+        expect(manifests, `${value}: nothing diverted`).toHaveLength(0);
+      }
+      const twice = `${receiptText.slice(0, receiptText.lastIndexOf('}'))}, "manifest": "{}"}`;
+      expect(failure(() => streamed(twice, 64, []))?.message).toMatch(/"manifest" twice/);
+    });
   });
 });

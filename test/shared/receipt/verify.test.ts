@@ -7,7 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { PUBLIC_SALT, verifyLeafProof } from '../../../shared/notary/index.ts';
-import { judgeReceipt, ReceiptChecker, verifyReceiptOffline, type ObservedFile, type Receipt } from '../../../shared/receipt/index.ts';
+import { entrySha256, judgeReceipt, ReceiptChecker, verifyReceiptOffline, type ObservedFile, type Receipt } from '../../../shared/receipt/index.ts';
 import { signedReceiptOf } from '../../helpers/signed-receipt.ts';
 
 const hex32 = (): string => `0x${randomBytes(32).toString('hex')}`;
@@ -101,7 +101,31 @@ describe('ReceiptChecker and judgeReceipt', () => {
     const checked = checker.result();
     expect(checked.unsettled.size).toBe(0);
     expect(checked.paths).toHaveLength(N);
+    expect(checked.sha256.length, 'the hashes packed, 32 bytes each').toBe(32 * N);
+    expect(Array.from({ length: N }, (_, i) => entrySha256(checked, i))).toEqual(files.map((f) => f.sha256));
     const copy = structuredClone(checked);
     expect(judgeReceipt(copy, observedOf(receipt), 'path')).toEqual(verifyReceiptOffline(receipt, observedOf(receipt), 'path'));
+  });
+
+  it('gives the files that match one shared, frozen check each, and one string for both hashes', () => {
+    const observed = observedOf(receipt);
+    // One file altered: its verdict keeps its own message and both hashes.
+    const altered = sha256Hex('altered\n');
+    observed[7] = { ...(observed[7] as ObservedFile), sha256: altered };
+    const v = verifyReceiptOffline(receipt, observed, 'path');
+    const [a, b] = [v.files[0], v.files[1]];
+    expect(a?.status).toBe('pass');
+    expect(a?.content).toBe(b?.content);
+    expect(a?.proof).toBe(b?.proof);
+    expect(Object.isFrozen(a?.content)).toBe(true);
+    expect(a?.observedSha256).toBe(receipt.files[0]?.sha256);
+    expect(a?.expectedSha256).toBe(a?.observedSha256);
+    const bad = v.files[7];
+    expect(bad?.status).toBe('fail');
+    expect(bad?.content.code).toBe('HASH_MISMATCH');
+    expect(bad?.content.message).toContain(altered);
+    expect(bad?.observedSha256).toBe(altered);
+    expect(bad?.expectedSha256).toBe(receipt.files[7]?.sha256);
+    expect(bad?.proof.status, 'the proof is of the notarized file, and still leads to the root').toBe('pass');
   });
 });
