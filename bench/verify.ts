@@ -15,14 +15,15 @@
  * Prints one JSON line (human notes go to stderr):
  *   {"bench":"verify","case","files","bytes","seconds","mbPerSec","nodeSha256Seconds",
  *    "nodeSha256MbPerSec","ratio","offlineSeconds","offlineRatio","cpuSeconds","nodeSha256CpuSeconds",
- *    "cliSeconds","peakRssMiB","loadAvg1"}
+ *    "cliSeconds","peakRssMiB","peakRssMiBAllRounds","loadAvg1"}
  * seconds: the verify call alone (receipt read, hashing, offline checks, chain check on the
  * embedded devnet); offlineSeconds: the same with --offline (no chain: the local work alone);
  * cliSeconds: `notarium verify` as a user runs it, process start and devnet start included.
  * ratio = mbPerSec / nodeSha256MbPerSec (issue bar: >= 0.8); offlineRatio the same for --offline.
  * cpuSeconds / nodeSha256CpuSeconds: CPU time (user + system, all threads) of the same runs:
  * on a busy machine wall times follow the load, CPU times much less.
- * peakRssMiB: peak resident memory of the (online) verifying process.
+ * peakRssMiB: peak resident memory of the (online) verifying process, in the round reported;
+ * peakRssMiBAllRounds: the highest of every round's (runs of the same code spread by ±10 MiB or more).
  * --profile DIR: the verifying process runs under `node --cpu-prof --cpu-prof-dir DIR`.
  */
 import { spawnSync } from 'node:child_process';
@@ -107,13 +108,15 @@ async function main(): Promise<void> {
     let node: Timed | undefined;
     let ours: Timed | undefined;
     let offline: Timed | undefined;
+    let maxRssKiB = 0;
     for (let i = 0; i < rounds; i++) {
       const n = runBenchChild<Timed>(SELF, ['--node-sha256', dataset.root]);
       if (n.count !== dataset.bytes) throw new Error(`baseline hashed ${n.count} bytes, expected ${dataset.bytes}`);
       const v = runBenchChild<Timed>(SELF, ['--verify', kept.dataDir, dataset.root, kept.receiptPath], profile === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', path.resolve(profile)]);
       if (v.count !== dataset.files.length) throw new Error(`verify passed ${v.count} files, expected ${dataset.files.length}`);
+      maxRssKiB = Math.max(maxRssKiB, v.maxRssKiB);
       const off = runBenchChild<Timed>(SELF, ['--verify', kept.dataDir, dataset.root, kept.receiptPath, 'offline']);
-      process.stderr.write(`round ${i + 1}: node sha256 ${n.seconds.toFixed(2)} s, verify ${v.seconds.toFixed(2)} s, verify --offline ${off.seconds.toFixed(2)} s\n`);
+      process.stderr.write(`round ${i + 1}: node sha256 ${n.seconds.toFixed(2)} s, verify ${v.seconds.toFixed(2)} s (peak RSS ${(v.maxRssKiB / 1024).toFixed(1)} MiB), verify --offline ${off.seconds.toFixed(2)} s\n`);
       if (node === undefined || n.seconds < node.seconds) node = n;
       if (ours === undefined || v.seconds < ours.seconds) ours = v;
       if (offline === undefined || off.seconds < offline.seconds) offline = off;
@@ -138,6 +141,7 @@ async function main(): Promise<void> {
       nodeSha256CpuSeconds: node.cpuSeconds,
       cliSeconds: cli,
       peakRssMiB: ours.maxRssKiB / 1024,
+      peakRssMiBAllRounds: maxRssKiB / 1024,
     });
   } finally {
     if (reuse === undefined) await rm(work, { recursive: true, force: true });
