@@ -139,6 +139,15 @@ function withoutStackTraces<T>(build: () => T): T {
 export const PROOF_OK = 1;
 /** CheckedReceipt.proofs: not settled while reading; the entry is in `unsettled`, to fold with the library if its file is given. */
 export const PROOF_UNSETTLED = 2;
+/** CheckedReceipt.proofs: folded with the library while reading (past MAX_UNSETTLED), and it does not lead to the root. */
+export const PROOF_BROKEN = 3;
+/**
+ * Entries kept with their proofs until judgeReceipt (≈ 2 KB each): beyond these, an
+ * unsettled proof is folded with the library as it is read and only its outcome kept.
+ * Entries are unsettled only in an excerpt or when the receipt disagrees with its manifest
+ * (altered): without a bound, the altered receipt of 100,000 files held ≈ 200 MB of them.
+ */
+export const MAX_UNSETTLED = 1000;
 /** Per-file manifest problems listed in the report. */
 const MAX_LISTED_PROBLEMS = 5;
 
@@ -164,7 +173,7 @@ export interface CheckedReceipt {
    * 3.2 MB for 100,000 entries, against ≈ 9 MB as strings, on each side of a worker.
    */
   sha256: Uint8Array;
-  /** Per entry: PROOF_OK or PROOF_UNSETTLED. */
+  /** Per entry: PROOF_OK, PROOF_UNSETTLED or PROOF_BROKEN. */
   proofs: Uint8Array;
   /** The unsettled entries by index, with their proofs. */
   unsettled: Map<number, ReceiptFile>;
@@ -287,8 +296,14 @@ export class ReceiptChecker {
     }
     const prover = sameLeaf ? this.#treeProver() : undefined;
     const settled = prover !== undefined && prover.root === this.#statement.root && sameProof(prover.proof(index), entry.proof);
-    this.#proofs.push(settled ? PROOF_OK : PROOF_UNSETTLED);
-    if (!settled) this.#unsettled.set(index, entry);
+    if (settled) this.#proofs.push(PROOF_OK);
+    else if (this.#unsettled.size < MAX_UNSETTLED) {
+      this.#proofs.push(PROOF_UNSETTLED);
+      this.#unsettled.set(index, entry);
+    } else {
+      const leads = withoutStackTraces(() => verifyLeafProof(this.#statement.root, [entry.salt, entry.sha256], entry.proof));
+      this.#proofs.push(leads ? PROOF_OK : PROOF_BROKEN);
+    }
   }
 
   /** The signed and anchored fields of the receipt (its head without the manifest). */

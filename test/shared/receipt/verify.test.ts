@@ -7,7 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { PUBLIC_SALT, verifyLeafProof } from '../../../shared/notary/index.ts';
-import { entrySha256, judgeReceipt, ReceiptChecker, verifyReceiptOffline, type ObservedFile, type Receipt } from '../../../shared/receipt/index.ts';
+import { entrySha256, judgeReceipt, MAX_UNSETTLED, ReceiptChecker, verifyReceiptOffline, type ObservedFile, type Receipt } from '../../../shared/receipt/index.ts';
 import { signedReceiptOf } from '../../helpers/signed-receipt.ts';
 
 const hex32 = (): string => `0x${randomBytes(32).toString('hex')}`;
@@ -127,5 +127,29 @@ describe('ReceiptChecker and judgeReceipt', () => {
     expect(bad?.observedSha256).toBe(altered);
     expect(bad?.expectedSha256).toBe(receipt.files[7]?.sha256);
     expect(bad?.proof.status, 'the proof is of the notarized file, and still leads to the root').toBe('pass');
+  });
+
+  it('keeps at most MAX_UNSETTLED entries for later when the manifest is altered, and still judges every proof', () => {
+    expect(N).toBeGreaterThan(MAX_UNSETTLED);
+    // The manifest text altered: it no longer hashes to the signed digest, so no proof can be settled from it.
+    const altered = structuredClone(receipt);
+    altered.manifest = altered.manifest.replace('"title":"checks"', '"title":"checkz"');
+    expect(altered.manifest).not.toBe(receipt.manifest);
+    const flip = (h: string): string => `${h.slice(0, -1)}${h.endsWith('0') ? '1' : '0'}`;
+    // One proof damaged among the entries kept for later, one among those folded as read.
+    for (const victim of [10, N - 10]) {
+      const proof = altered.files[victim]?.proof as string[];
+      proof[0] = flip(proof[0] as string);
+    }
+    const { files, ...head } = altered;
+    const checker = new ReceiptChecker(head);
+    for (const f of files) checker.add(f);
+    const checked = checker.result();
+    expect(checked.manifest.status).toBe('fail');
+    expect(checked.unsettled.size).toBe(MAX_UNSETTLED);
+    const v = judgeReceipt(checked, observedOf(altered), 'path');
+    const failed = v.files.filter((f) => f.proof.status === 'fail').map((f) => f.path);
+    expect(failed).toEqual([altered.files[10]?.path, altered.files[N - 10]?.path]);
+    expect(v.files.filter((f) => f.proof.status === 'pass')).toHaveLength(N - 2);
   });
 });
