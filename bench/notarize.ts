@@ -69,7 +69,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
-import { compileCacheDir } from '../main/cli/compile-cache.mjs';
+import { cliEnv, MALLOC_ARENA_MAX } from '../main/cli/launch-env.mjs';
 import { mapLimit } from '../main/core/notary/map-limit.ts';
 
 const KiB = 1 << 10;
@@ -189,15 +189,15 @@ let coldCache = false;
 const warmed = new Set<string>();
 
 /**
- * The environment of a measured child: the CLI launcher's (main/cli/notarium.mjs), whose
- * module compile cache spares every run but the first the type stripping of our sources;
- * filled first for `script` and every module it may load
- * (scripts/warm-compile-cache.ts), as a user's cache is after `npm run setup`. With
- * --cold-cache: no compile cache at all, as the very first run on a machine.
+ * The environment of a measured child: the CLI launcher's (main/cli/launch-env.mjs: two
+ * glibc malloc arenas, and the module compile cache, which spares every run but the first
+ * the type stripping of our sources), the cache filled first for `script` and every module
+ * it may load (scripts/warm-compile-cache.ts), as a user's cache is after `npm run setup`.
+ * With --cold-cache: no compile cache at all, as the very first run on a machine.
  */
 function childEnv(script: string): NodeJS.ProcessEnv {
-  if (coldCache) return { ...process.env, NODE_DISABLE_COMPILE_CACHE: '1' };
-  const env = { ...process.env, NODE_COMPILE_CACHE: compileCacheDir(process.env) };
+  if (coldCache) return { ...process.env, NODE_DISABLE_COMPILE_CACHE: '1', MALLOC_ARENA_MAX: process.env['MALLOC_ARENA_MAX'] || MALLOC_ARENA_MAX };
+  const env = cliEnv(process.env);
   if (!warmed.has(script)) {
     const warm = spawnSync(process.execPath, [WARM_SCRIPT, script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env });
     if (warm.status !== 0) throw new Error(`warming the compile cache failed (${warm.status})`);

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { compileCacheDir } from './compile-cache.mjs';
+import { cliEnv } from './launch-env.mjs';
 
 const here = path.dirname(realpathSync(fileURLToPath(import.meta.url)));
 const root = path.resolve(here, '../..');
@@ -18,8 +18,9 @@ if (node === undefined) {
 }
 // V8's compile cache (Node >= 22.1) keeps the compiled CLI modules between runs: a quarter
 // less start-up time, and no type stripping of our sources once cached. Per user
-// (compile-cache.mjs); `npm run setup` fills it (scripts/warm-compile-cache.ts).
-const env = { ...process.env, NODE_COMPILE_CACHE: compileCacheDir(process.env) };
+// (compile-cache.mjs); `npm run setup` fills it (scripts/warm-compile-cache.ts). And two
+// glibc malloc arenas, unless set: less memory kept by the process's threads (launch-env.mjs).
+const env = cliEnv(process.env);
 const child = spawn(node, ['--max-semi-space-size=1', path.join(here, 'bin.ts'), ...process.argv.slice(2)], { stdio: 'inherit', env });
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => {

@@ -7,6 +7,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileCacheDir } from '../../main/cli/compile-cache.mjs';
+import { cliEnv } from '../../main/cli/launch-env.mjs';
 import { tempDir } from '../helpers/tmp.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -16,6 +17,12 @@ describe('compile cache', () => {
     expect(compileCacheDir({ NODE_COMPILE_CACHE: '/x/cache' })).toBe('/x/cache');
     expect(compileCacheDir({ XDG_CACHE_HOME: '/home/u/.cache-elsewhere' })).toBe(path.join('/home/u/.cache-elsewhere', 'notarium', 'node-compile-cache'));
     expect(compileCacheDir({})).toMatch(/\.cache[/\\]notarium[/\\]node-compile-cache$/);
+  });
+
+  it("is in the CLI process's environment (cliEnv), with two glibc malloc arenas unless the user set a number", () => {
+    const env = cliEnv({ PATH: '/bin', XDG_CACHE_HOME: '/c' });
+    expect(env).toEqual({ PATH: '/bin', XDG_CACHE_HOME: '/c', NODE_COMPILE_CACHE: path.join('/c', 'notarium', 'node-compile-cache'), MALLOC_ARENA_MAX: '2' });
+    expect(cliEnv({ MALLOC_ARENA_MAX: '8' })['MALLOC_ARENA_MAX']).toBe('8');
   });
 
   it('is filled by scripts/warm-compile-cache.ts with every module of shared, main/core and main/cli', async () => {
