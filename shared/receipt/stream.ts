@@ -121,9 +121,11 @@ export class ReceiptStreamReader {
         throw e;
       }
     };
-    // The parser's own errors are syntax errors.
+    // The parser's own errors are syntax errors; at the end of the bytes, a document cut short.
     this.#parser.onError = (error) => {
-      this.#problem ??= new NotariumError('RECEIPT_INVALID', 'The receipt is not valid JSON.', { cause: error });
+      this.#problem ??= this.#ended
+        ? new NotariumError('RECEIPT_INVALID', 'The receipt is cut short: its bytes end before its JSON does (an incomplete copy or download?).', { cause: error })
+        : new NotariumError('RECEIPT_INVALID', 'The receipt is not valid JSON.', { cause: error });
     };
   }
 
@@ -146,9 +148,9 @@ export class ReceiptStreamReader {
     for (const c of this.#chunks.rest()) this.#parser.write(c);
     this.#check();
     // The tokenizer ends by itself after the top-level value; otherwise the text is cut short.
+    this.#ended = true;
     if (!this.#parser.isEnded) this.#parser.end();
     this.#check();
-    this.#ended = true;
     // No token at all (empty or blank text): not JSON, as JSON.parse says.
     if (!this.#sawToken) throw new NotariumError('RECEIPT_INVALID', 'The receipt is not valid JSON.');
     if (!this.#headSent) this.#sendHead();

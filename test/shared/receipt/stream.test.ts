@@ -111,7 +111,9 @@ describe('ReceiptStreamReader', () => {
     const { files, ...head } = receipt;
     const cases: Array<[string, RegExp]> = [
       ['', /not valid JSON/],
-      ['{"format": "notarium-receipt", ', /not valid JSON/],
+      ['{"format": "notarium-receipt", ', /cut short: its bytes end before its JSON does/],
+      [receiptText.slice(0, receiptText.length >> 1), /cut short/],
+      ['{"format": "notarium-receipt" "version": 1}', /not valid JSON/],
       [`${receiptText}}`, /not valid JSON/],
       ['[1, 2]', /not a Notarium receipt/],
       [JSON.stringify({ ...receipt, format: 'other' }), /not a Notarium receipt/],
