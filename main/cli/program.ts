@@ -179,6 +179,8 @@ export function buildProgram(): Command {
         const purpose = useRequestFrom(o);
         const override = overrideFrom(o);
         const req = parseRequest(retrieveRequestSchema, { source, out: o['out'], ...(purpose === undefined ? {} : { purpose }), ...(override === undefined ? {} : { override }) });
+        // A source that does not exist is reported before the passphrase is asked for.
+        await n.assertRetrievalSource(req.source);
         const passphrase = await readPassphrase('Passphrase: ');
         const progress = progressPrinter(g.json !== true);
         const result = await n.retrieve(req, { passphrase, onProgress: progress.onProgress });

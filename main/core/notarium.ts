@@ -1613,6 +1613,17 @@ export class Notarium {
    *   full receipt nor a share ticket, ('WRONG_PASSPHRASE'), ('AGE_DECRYPT_FAILED'),
    *   ('UNSAFE_PATH'), ('HASH_MISMATCH'), ('INVALID_INPUT') for a non-empty `out`.
    */
+  /**
+   * Whether `source` names something `retrieve` can start from: an existing file (a receipt
+   * or a share ticket, read by retrieve itself) or a dataset id or Merkle root in the ledger.
+   * The CLI asks it before prompting for the passphrase. Reads nothing but file metadata and the ledger.
+   * @throws NotariumError('NOT_FOUND') when it names none of these, as retrieve does.
+   */
+  async assertRetrievalSource(source: string): Promise<void> {
+    if ((await stat(path.resolve(source)).catch(() => null))?.isFile() === true) return;
+    if (this.#findDataset(source) === undefined) throw new NotariumError('NOT_FOUND', `No receipt file, dataset id or root ${source} found.`);
+  }
+
   async retrieve(input: RetrieveRequest, call: NotarizeCallOptions): Promise<RetrieveResult> {
     return this.#withFrugalHeap((heap) => this.#retrieve(input, call, heap));
   }
@@ -1633,8 +1644,8 @@ export class Notarium {
       loc = { manifestHeaderCid: head.manifestHeaderCid, manifestPayloadCid: head.manifestPayloadCid, manifestDigest: head.manifestDigest };
       expectedRoot = head.root;
     } else {
-      const ds = this.#findDataset(req.source);
-      if (ds === undefined) throw new NotariumError('NOT_FOUND', `No receipt file, dataset id or root ${req.source} found.`);
+      await this.assertRetrievalSource(req.source);
+      const ds = this.#findDataset(req.source) as DatasetRecord;
       loc = { manifestHeaderCid: ds.manifestHeaderCid, manifestPayloadCid: ds.manifestPayloadCid, manifestDigest: ds.manifestDigest };
       expectedRoot = ds.root;
     }

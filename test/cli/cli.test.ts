@@ -190,6 +190,13 @@ describe('notarium CLI', () => {
     expect(await readdir(target)).toEqual(['keep.txt']);
   });
 
+  it('retrieve of a source that does not exist says so before asking for the passphrase', () => {
+    const missing = path.join(tmp.dir, 'no-such-receipt.json');
+    const r = run(['--json', 'retrieve', missing, '--out', path.join(tmp.dir, 'never-made')], { NOTARIUM_PASSPHRASE: '' });
+    expect(r.status).toBe(2);
+    expect(r.json()['error']).toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining(missing) });
+  });
+
   it('a command without an account says how to create one', async () => {
     const r = run(['--json', 'account'], { NOTARIUM_DATA_DIR: path.join(tmp.dir, 'fresh') });
     expect(r.status).toBe(2);
