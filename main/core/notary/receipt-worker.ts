@@ -1,7 +1,7 @@
 /**
  * Worker thread of readReceiptOffThread (verify.ts): reads and checks the receipt of
- * `workerData` (readReceipt) and posts the statement as soon as the head is read, then the
- * receipt as read, or the error. Protocol (worker → parent): ReceiptWorkerMessage.
+ * `workerData` (readReceipt) and posts the receipt as read, or the error. Protocol
+ * (worker → parent): ReceiptWorkerMessage.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { installNativeTreeHashing } from '../crypto/tree-hashing.ts';
@@ -15,7 +15,7 @@ const post = (m: ReceiptWorkerMessage): void => port.postMessage(m);
 
 const { receiptPath } = workerData as ReceiptWorkerData;
 try {
-  const read = await readReceipt(receiptPath, (statement) => post({ type: 'head', statement }));
+  const read = await readReceipt(receiptPath);
   post({ type: 'done', read });
 } catch (e) {
   post({ type: 'error', error: serializeError(e) });

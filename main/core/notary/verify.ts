@@ -127,12 +127,11 @@ export interface ReadReceipt {
 /**
  * Reads the receipt at `receiptPath` as a stream (shared/receipt/stream.ts): each file
  * entry is validated and added to a ReceiptChecker as it arrives, then dropped, so a
- * 196 MB receipt of 100,000 files is never held whole. `onHead` gets the signed and
- * anchored fields as soon as they are read.
+ * 196 MB receipt of 100,000 files is never held whole.
  * @throws NotariumError('NOT_FOUND') for a missing receipt, ('INVALID_INPUT') for a
  *   folder, ('RECEIPT_INVALID') for a receipt that cannot be parsed.
  */
-export async function readReceipt(receiptPath: string, onHead: (statement: ReceiptStatement) => void): Promise<ReadReceipt> {
+export async function readReceipt(receiptPath: string): Promise<ReadReceipt> {
   const handle = await open(receiptPath, 'r').catch((e: unknown) => {
     throw new NotariumError('NOT_FOUND', `Receipt not found: ${receiptPath}`, { cause: e });
   });
@@ -146,7 +145,6 @@ export async function readReceipt(receiptPath: string, onHead: (statement: Recei
       const streamed = manifest;
       checker = new ReceiptChecker(head, streamed === undefined ? openManifestPacked : () => openedManifest(streamed));
       manifest = undefined;
-      onHead(checker.statement);
     },
     file: (entry) => (checker as ReceiptChecker).add(entry),
   });
@@ -202,9 +200,8 @@ export interface ReceiptWorkerData {
   receiptPath: string;
 }
 
-/** What receipt-worker.ts posts: the statement once the head is read, then the receipt as read, or the error. */
+/** What receipt-worker.ts posts: the receipt as read, or the error. */
 export type ReceiptWorkerMessage =
-  | { type: 'head'; statement: ReceiptStatement }
   | { type: 'done'; read: ReadReceipt }
   | { type: 'error'; error: SerializedError };
 
@@ -246,20 +243,14 @@ export function deserializeError(s: SerializedError): Error {
  * parsing (RECEIPT_WORKER_YOUNG_MIB, RECEIPT_WORKER_BASE_MIB). Reads in this thread
  * instead for a small receipt, when the worker module is not there (a bundle that does
  * not ship it), or when the worker fails (it cannot start, or the receipt needs more than
- * its heap budget): the work is then redone here. `onHead` is called once either way.
+ * its heap budget): the work is then redone here.
  * @throws as readReceipt.
  */
-export async function readReceiptOffThread(receiptPath: string, onHead: (statement: ReceiptStatement) => void, options: ReceiptWorkerOptions = {}): Promise<ReadReceipt> {
-  let headSeen = false;
-  const onHeadOnce = (statement: ReceiptStatement): void => {
-    if (headSeen) return;
-    headSeen = true;
-    onHead(statement);
-  };
+export async function readReceiptOffThread(receiptPath: string, options: ReceiptWorkerOptions = {}): Promise<ReadReceipt> {
   const url = options.workerUrl === undefined ? RECEIPT_WORKER_URL : options.workerUrl;
   const bytes = (await stat(receiptPath).catch(() => null))?.size ?? 0;
   if (url === null || bytes < (options.minBytes ?? RECEIPT_WORKER_MIN_BYTES) || (url.protocol === 'file:' && !existsSync(fileURLToPath(url)))) {
-    return readReceipt(receiptPath, onHeadOnce);
+    return readReceipt(receiptPath);
   }
   const data: ReceiptWorkerData = { receiptPath };
   // Never much less: a heap too small for the worker to start aborts the whole process (V8), not just the worker.
@@ -267,8 +258,7 @@ export async function readReceiptOffThread(receiptPath: string, onHead: (stateme
   const worker = new Worker(url, { workerData: data, execArgv: workerExecArgv(process.execArgv), resourceLimits: { maxYoungGenerationSizeMb: RECEIPT_WORKER_YOUNG_MIB, maxOldGenerationSizeMb } });
   const outcome = await new Promise<{ read: ReadReceipt } | { error: Error } | { workerFailed: unknown }>((resolve) => {
     worker.on('message', (m: ReceiptWorkerMessage) => {
-      if (m.type === 'head') onHeadOnce(m.statement);
-      else if (m.type === 'done') resolve({ read: m.read });
+      if (m.type === 'done') resolve({ read: m.read });
       else resolve({ error: deserializeError(m.error) });
     });
     worker.on('error', (e) => resolve({ workerFailed: e }));
@@ -279,7 +269,7 @@ export async function readReceiptOffThread(receiptPath: string, onHead: (stateme
   if ('read' in outcome) return outcome.read;
   if ('error' in outcome) throw outcome.error;
   // The worker itself failed (ERR_WORKER_OUT_OF_MEMORY, or it could not start): the same work here.
-  return readReceipt(receiptPath, onHeadOnce);
+  return readReceipt(receiptPath);
 }
 
 /** What verifyFiles keeps of the receipt and the files once they are judged. */
@@ -300,7 +290,7 @@ interface Judged {
  */
 async function readAndJudge(opts: VerifyOptions, cwd: string, receiptPath: string, onRead: (read: ReadReceipt) => void): Promise<Judged> {
   const stopHashing = new AbortController();
-  const reading = readReceiptOffThread(receiptPath, () => undefined, opts.receiptWorker).then(
+  const reading = readReceiptOffThread(receiptPath, opts.receiptWorker).then(
     (read) => {
       onRead(read);
       return read;
