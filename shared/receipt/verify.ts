@@ -135,6 +135,11 @@ function withoutStackTraces<T>(build: () => T): T {
   }
 }
 
+/** Whether `entry`'s Merkle proof leads from its leaf to `root`, as the library's StandardMerkleTree.verify says. */
+function libraryProofLeads(root: string, entry: ReceiptFile): boolean {
+  return withoutStackTraces(() => verifyLeafProof(root, [entry.salt, entry.sha256], entry.proof));
+}
+
 /** CheckedReceipt.proofs: the proof leads to the root. */
 export const PROOF_OK = 1;
 /** CheckedReceipt.proofs: not settled while reading; the entry is in `unsettled`, to fold with the library if its file is given. */
@@ -301,8 +306,7 @@ export class ReceiptChecker {
       this.#proofs.push(PROOF_UNSETTLED);
       this.#unsettled.set(index, entry);
     } else {
-      const leads = withoutStackTraces(() => verifyLeafProof(this.#statement.root, [entry.salt, entry.sha256], entry.proof));
-      this.#proofs.push(leads ? PROOF_OK : PROOF_BROKEN);
+      this.#proofs.push(libraryProofLeads(this.#statement.root, entry) ? PROOF_OK : PROOF_BROKEN);
     }
   }
 
@@ -400,7 +404,7 @@ export function judgeReceipt(checked: CheckedReceipt, observed: readonly Observe
   const proofLeads = (index: number): boolean => {
     if (checked.proofs[index] === PROOF_OK) return true;
     const entry = checked.unsettled.get(index);
-    return entry !== undefined && verifyLeafProof(statement.root, [entry.salt, entry.sha256], entry.proof);
+    return entry !== undefined && libraryProofLeads(statement.root, entry);
   };
 
   // A name written in another Unicode normalization form (macOS keeps NFD, most other
