@@ -69,7 +69,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
-import { cliEnv, MALLOC_ARENA_MAX } from '../main/cli/launch-env.mjs';
+import { cliEnv } from '../main/cli/launch-env.mjs';
 import { mapLimit } from '../main/core/notary/map-limit.ts';
 
 const KiB = 1 << 10;
@@ -196,7 +196,8 @@ const warmed = new Set<string>();
  * With --cold-cache: no compile cache at all, as the very first run on a machine.
  */
 function childEnv(script: string): NodeJS.ProcessEnv {
-  if (coldCache) return { ...process.env, NODE_DISABLE_COMPILE_CACHE: '1', MALLOC_ARENA_MAX: process.env['MALLOC_ARENA_MAX'] || MALLOC_ARENA_MAX };
+  // NODE_DISABLE_COMPILE_CACHE wins over the NODE_COMPILE_CACHE cliEnv sets.
+  if (coldCache) return { ...cliEnv(process.env), NODE_DISABLE_COMPILE_CACHE: '1' };
   const env = cliEnv(process.env);
   if (!warmed.has(script)) {
     const warm = spawnSync(process.execPath, [WARM_SCRIPT, script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env });
