@@ -10,7 +10,7 @@ import { compileCacheDir } from './compile-cache.mjs';
  * peaked at 208 MiB instead of 219–220, in the same time (bench/notarize, docs/PERFORMANCE.md).
  * Read by glibc when the process starts, so it must be in the environment it starts with.
  */
-export const MALLOC_ARENA_MAX = '2';
+const MALLOC_ARENA_MAX = '2';
 
 /**
  * `env` plus what the CLI process runs with: NODE_COMPILE_CACHE (compileCacheDir) and
