@@ -87,8 +87,8 @@ export class ReceiptStreamReader {
   #sawToken = false;
   /** The last top-level key read (a COLON follows it). */
   #topKeyName: string | undefined;
-  /** Set when the sink takes the manifest's bytes (ReceiptSink.manifest). */
-  readonly #diverter: StringDiverter | null = null;
+  /** Set when the sink takes the manifest's bytes (ReceiptSink.manifest) and the parser lets a diverter in. */
+  readonly #manifestDivert: { diverter: StringDiverter; open: () => StringBytesSink } | null = null;
   #headSent = false;
   /** Once the head is sent: its version and field names. */
   #version = 0;
@@ -102,7 +102,9 @@ export class ReceiptStreamReader {
   constructor(sink: ReceiptSink) {
     this.#sink = sink;
     this.#parser = new JSONParser({ paths: [...HEAD_KEYS.map((k) => `$.${k}`), '$.files.*'], keepStack: false, stringBufferSize: STRING_BUFFER_BYTES });
-    if (sink.manifest !== undefined) this.#diverter = StringDiverter.install(this.#parser, MANIFEST_STREAMED);
+    const openManifest = sink.manifest;
+    const diverter = openManifest === undefined ? null : StringDiverter.install(this.#parser, MANIFEST_STREAMED);
+    if (openManifest !== undefined && diverter !== null) this.#manifestDivert = { diverter, open: () => openManifest.call(sink) };
     // Errors of ours (and the sink's) are recorded before the parser reports them as its own.
     this.#parser.onToken = ({ token, value }) => {
       try {
@@ -167,10 +169,10 @@ export class ReceiptStreamReader {
   #watch(token: TokenType, value: unknown): void {
     this.#sawToken = true;
     // The value of the top-level "manifest" starts right after its colon: only a string there is diverted.
-    if (this.#diverter !== null) {
-      const sink = this.#sink;
-      if (token === TokenType.COLON && this.#depth === 1 && this.#topKeyName === 'manifest' && sink.manifest !== undefined) this.#diverter.arm(() => (sink.manifest as () => StringBytesSink)());
-      else this.#diverter.disarm();
+    const divert = this.#manifestDivert;
+    if (divert !== null) {
+      if (token === TokenType.COLON && this.#depth === 1 && this.#topKeyName === 'manifest') divert.diverter.arm(divert.open);
+      else divert.diverter.disarm();
     }
     if (this.#depth === 1 && this.#rootIsObject && this.#filesKey && this.#filesToken === undefined && token !== TokenType.COLON) {
       this.#filesToken = token;
