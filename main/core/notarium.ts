@@ -1621,7 +1621,14 @@ export class Notarium {
    */
   async assertRetrievalSource(source: string): Promise<void> {
     if ((await stat(path.resolve(source)).catch(() => null))?.isFile() === true) return;
-    if (this.#findDataset(source) === undefined) throw new NotariumError('NOT_FOUND', `No receipt file, dataset id or root ${source} found.`);
+    this.#retrievalDataset(source);
+  }
+
+  /** The dataset `source` (an id or Merkle root) names in the ledger. @throws NotariumError('NOT_FOUND'). */
+  #retrievalDataset(source: string): DatasetRecord {
+    const ds = this.#findDataset(source);
+    if (ds === undefined) throw new NotariumError('NOT_FOUND', `No receipt file, dataset id or root ${source} found.`);
+    return ds;
   }
 
   async retrieve(input: RetrieveRequest, call: NotarizeCallOptions): Promise<RetrieveResult> {
@@ -1644,8 +1651,7 @@ export class Notarium {
       loc = { manifestHeaderCid: head.manifestHeaderCid, manifestPayloadCid: head.manifestPayloadCid, manifestDigest: head.manifestDigest };
       expectedRoot = head.root;
     } else {
-      await this.assertRetrievalSource(req.source);
-      const ds = this.#findDataset(req.source) as DatasetRecord;
+      const ds = this.#retrievalDataset(req.source);
       loc = { manifestHeaderCid: ds.manifestHeaderCid, manifestPayloadCid: ds.manifestPayloadCid, manifestDigest: ds.manifestDigest };
       expectedRoot = ds.root;
     }
