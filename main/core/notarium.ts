@@ -470,10 +470,15 @@ export class Notarium {
 
   /** The pipeline's ports over the services; `groupCommit`: adds and pins wait for `storage.commit()`. */
   async #ports(pool: AgeCipherPool, ipfs: IpfsBackend, options: { groupCommit?: boolean } = {}): Promise<{ cipher: CipherPort; storage: StoragePort }> {
-    const [{ ageCipherPort }, { rememberLeafDigest }, { ipfsStoragePort }] = await Promise.all([import('./notary/age-cipher-port.ts'), import('./ipfs/index.ts'), import('./notary/ipfs-storage-port.ts')]);
+    const [{ ageCipherPort }, { rememberLeafDigest, releaseWhenStored }, { ipfsStoragePort }] = await Promise.all([import('./notary/age-cipher-port.ts'), import('./ipfs/index.ts'), import('./notary/ipfs-storage-port.ts')]);
+    const onLeaf = (bytes: Uint8Array, sha256: Uint8Array, release?: () => void): void => {
+      rememberLeafDigest(bytes, sha256);
+      if (release !== undefined) releaseWhenStored(bytes, release);
+    };
     return {
-      // Leaves cut at the store's chunk size are hashed by the cipher worker that seals them.
-      cipher: ageCipherPort(pool, { leafSize: ipfs.profile.chunkSize, onLeaf: rememberLeafDigest }),
+      // Leaves cut at the store's chunk size are hashed by the cipher worker that seals
+      // them, and go back to it once the embedded node has stored them.
+      cipher: ageCipherPort(pool, { leafSize: ipfs.profile.chunkSize, onLeaf }),
       storage: ipfsStoragePort(ipfs, { ipfsDir: this.layout.ipfsDir, groupCommit: options.groupCommit === true }),
     };
   }

@@ -41,6 +41,14 @@ export interface SealedLeaf {
   digest: Uint8Array;
   /** Plaintext bytes read since the previous leaf (for progress). */
   plaintextBytes: number;
+  /**
+   * Gives the leaf's buffer (ciphertext) back to the worker, to cut a later leaf into,
+   * instead of leaving it to this thread's GC. Call it once nothing will read `bytes`
+   * again: it detaches them (length 0 after). Absent for a file's first leaf (an importer
+   * may hold that one until it knows whether more follow) and for leaves shorter than
+   * `leafSize`. Does nothing once the pool is closed.
+   */
+  release?: () => void;
 }
 
 /** A file being sealed in a worker: its payload leaves in order, then its plaintext digest. */
@@ -229,6 +237,13 @@ export class AgeCipherPool {
     });
   }
 
+  /** Transfers a stored leaf's buffer back to the worker that sealed it (SealedLeaf.release). */
+  #recycle(slot: Slot, data: ArrayBuffer): void {
+    if (this.#closed || data.byteLength === 0) return;
+    const message: FileSealControl = { type: 'recycle', data };
+    slot.worker.postMessage(message, [data]);
+  }
+
   /** True when sealFile can run (a worker pool, not AgeCipherPool.inThread). */
   get canSealFiles(): boolean {
     return this.#slots.length > 0;
@@ -247,6 +262,7 @@ export class AgeCipherPool {
     const id = this.#nextId++;
     const slot = this.#slots.length === 0 ? undefined : this.#slots.reduce((a, b) => (b.busy < a.busy ? b : a));
     const queue: SealedLeaf[] = [];
+    let leafCount = 0;
     let failure: { error: Error } | undefined;
     let ended = false;
     let settled = false;
@@ -287,7 +303,13 @@ export class AgeCipherPool {
       onReply: (reply) => {
         if (reply.type === 'leaf') {
           const bytes = new Uint8Array(reply.data, 0, reply.length);
-          queue.push({ bytes, digest: reply.digest ?? new Uint8Array(0), plaintextBytes: reply.plaintextBytes });
+          const recyclable = leafCount++ > 0 && reply.length === options.leafSize && reply.data.byteLength === options.leafSize;
+          queue.push({
+            bytes,
+            digest: reply.digest ?? new Uint8Array(0),
+            plaintextBytes: reply.plaintextBytes,
+            ...(recyclable && slot !== undefined ? { release: () => this.#recycle(slot, reply.data) } : {}),
+          });
         } else if (reply.type === 'file-end') {
           ended = true;
           resolveResult({ sha256: reply.sha256, size: reply.size });

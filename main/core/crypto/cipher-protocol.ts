@@ -48,8 +48,12 @@ export interface FileSealJob {
   hashLeaves: boolean;
 }
 
-/** Main thread -> worker: the consumer took `count` leaves of job `id` ('ack'), or gave up on it ('cancel'). */
-export type FileSealControl = { type: 'ack'; id: number; count: number } | { type: 'cancel'; id: number };
+/**
+ * Main thread -> worker: the consumer took `count` leaves of job `id` ('ack'), or gave up
+ * on it ('cancel'); or a stored leaf's buffer (ciphertext only), transferred back for the
+ * worker to cut its next leaves into ('recycle', any job).
+ */
+export type FileSealControl = { type: 'ack'; id: number; count: number } | { type: 'cancel'; id: number } | { type: 'recycle'; data: ArrayBuffer };
 
 /** Worker -> main thread, for a FileSealJob. */
 export type FileSealReply =

@@ -9,7 +9,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadAead } from './aead.ts';
 import type { CipherBackend, CipherJob, CipherReply, FileSealControl, FileSealJob, WorkerRole } from './cipher-protocol.ts';
-import { FileSealCredit, runFileSeal } from './file-seal.ts';
+import { FileSealCredit, LeafSpares, runFileSeal } from './file-seal.ts';
 import { runBatch } from './stream-batch.ts';
 
 const port = parentPort;
@@ -21,12 +21,16 @@ if (data?.role === 'rewrap') {
 } else {
   const { aead, backend } = await loadAead(data?.backend ?? 'auto');
   const files = new Map<number, FileSealCredit>();
+  // Enough for the leaves a file has in flight (sealFile's window, the store's write-behind).
+  const spares = new LeafSpares(16);
   port.on('message', (message: CipherJob | FileSealJob | FileSealControl) => {
     if ('type' in message) {
       if (message.type === 'seal-file') {
         const credit = new FileSealCredit(message.window);
         files.set(message.id, credit);
-        void runFileSeal(aead, message, credit, port).finally(() => files.delete(message.id));
+        void runFileSeal(aead, message, credit, port, spares).finally(() => files.delete(message.id));
+      } else if (message.type === 'recycle') {
+        spares.give(message.data);
       } else if (message.type === 'ack') {
         files.get(message.id)?.ack(message.count);
       } else {

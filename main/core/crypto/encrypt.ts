@@ -75,7 +75,9 @@ export interface EncryptedFile {
  * payload bytes are those encryptStream would produce for the same key and nonce; they
  * arrive cut in leaves of `leafSize` bytes, and `onLeaf(bytes, sha256)` is told each
  * leaf's SHA-256 digest (32 bytes) before it is yielded, so an importer with the same
- * chunk size need not hash it again. `hashLeaves` says which thread hashes the leaves
+ * chunk size need not hash it again, and, for most full leaves, `release`: call it once
+ * the leaf is stored and unused, to hand its buffer back to the worker
+ * (SealedLeaf.release). `hashLeaves` says which thread hashes the leaves
  * (AgeCipherPool.sealFile; default 'worker').
  * Throws NotariumError('INVALID_INPUT') for no or invalid recipients; the payload throws
  * the file's read error (Node's, e.g. code ENOENT), the signal's reason, or
@@ -85,7 +87,7 @@ export async function encryptFile(
   path: string,
   recipients: readonly string[],
   pool: AgeCipherPool,
-  options: { leafSize: number; hashLeaves?: 'worker' | 'here'; onLeaf?: (bytes: Uint8Array, sha256: Uint8Array) => void; onPlaintextBytes?: (n: number) => void; signal?: AbortSignal },
+  options: { leafSize: number; hashLeaves?: 'worker' | 'here'; onLeaf?: (bytes: Uint8Array, sha256: Uint8Array, release?: () => void) => void; onPlaintextBytes?: (n: number) => void; signal?: AbortSignal },
 ): Promise<EncryptedFile> {
   const fileKey = generateFileKey();
   const header = await wrapFileKey(fileKey, recipients);
@@ -102,7 +104,7 @@ export async function encryptFile(
   key.fill(0);
   async function* payload(): AsyncGenerator<Uint8Array> {
     for await (const leaf of sealed.leaves) {
-      options.onLeaf?.(leaf.bytes, leaf.digest);
+      options.onLeaf?.(leaf.bytes, leaf.digest, leaf.release);
       options.onPlaintextBytes?.(leaf.plaintextBytes);
       yield leaf.bytes;
     }

@@ -27,6 +27,7 @@ export { UNIXFS_V1_2025, importerOptions, kuboAddFlags, type ImportTuning, type 
 export { cidOfFile, cidOfStream, type HashOnlyOptions } from './hash-only.ts';
 export { verifyBlock } from './verified-blockstore.ts';
 export { rememberLeafDigest } from './raw-leaf-importer.ts';
+export { releaseWhenStored } from './write-behind.ts';
 export { ipfsSettingsSchema, networkingSettingsSchema, type IpfsSettings } from './backend-settings.ts';
 export { openIpfsBackend, networkingOf, type OpenBackendOptions } from './open-backend.ts';
 export { EnvSecretStore, PINNING_TOKEN_ENV, PINNING_TOKEN_SECRET, type SecretStore } from './secret-store.ts';

@@ -11,6 +11,25 @@
  */
 import type { CID } from 'multiformats/cid';
 
+/**
+ * What to do with a block's bytes once they are stored, keyed by the bytes object itself
+ * (the importer passes a producer's exactly-sized chunk through as the same object): a
+ * cipher worker's leaf goes back to it for reuse, so a large file's ciphertext does not
+ * pile up as garbage (1 MiB of external memory per leaf) on this thread between V8's
+ * major GCs. Called once, only after the sink's put resolved: Helia's blockstore keeps
+ * no reference to the bytes after that (it announces the CID only).
+ */
+const afterStored = new WeakMap<Uint8Array, () => void>();
+
+/**
+ * Registers `release` to run once `bytes` were stored as a block by a WriteBehind (not
+ * if the write fails, nor if the bytes never reach one). The producer must not change
+ * the bytes meanwhile; `release` may detach them.
+ */
+export function releaseWhenStored(bytes: Uint8Array, release: () => void): void {
+  afterStored.set(bytes, release);
+}
+
 /** Where the blocks really go (Helia's blockstore). */
 export interface BlockSink {
   put(cid: CID, bytes: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>): unknown;
@@ -53,7 +72,11 @@ export class WriteBehind {
     const tracked: Promise<void> = Promise.resolve()
       .then(() => this.#sink.put(cid, bytes))
       .then(
-        () => undefined,
+        () => {
+          const release = afterStored.get(bytes);
+          afterStored.delete(bytes);
+          release?.();
+        },
         (error: unknown) => {
           this.#failure ??= { error };
         },

@@ -9,9 +9,10 @@ import type { CipherPort } from './ports.ts';
  * The port over `pool`. With `files` and a pool that can seal files (a worker pool, see
  * AgeCipherPool.canSealFiles), the port also encrypts whole files in a worker
  * (`encryptFile`), cutting their payload in leaves of `files.leafSize` bytes and telling
- * `files.onLeaf` each leaf's SHA-256 (32 bytes), for an importer with that chunk size.
+ * `files.onLeaf` each leaf's SHA-256 (32 bytes), for an importer with that chunk size,
+ * and how to hand the leaf's buffer back once stored (encryptFile's `release`).
  */
-export function ageCipherPort(pool: AgeCipherPool, files?: { leafSize: number; onLeaf?: (bytes: Uint8Array, sha256: Uint8Array) => void }): CipherPort {
+export function ageCipherPort(pool: AgeCipherPool, files?: { leafSize: number; onLeaf?: (bytes: Uint8Array, sha256: Uint8Array, release?: () => void) => void }): CipherPort {
   return {
     encrypt: (source, recipients) => encryptStream(source, recipients, pool),
     ...(files !== undefined && pool.canSealFiles

@@ -117,6 +117,40 @@ describe.each(['native', 'wasm'] as const)('encryptFile in a %s cipher worker', 
     expect(Buffer.from(await decryptBytes(e.header, e.payload, [identity], pool)).equals(small)).toBe(true);
   });
 
+  it('release hands full leaves but the first back to the worker (detached here); files sealed with recycled buffers decrypt', async () => {
+    const leafBytes = 256 * KiB;
+    // Two files, the second sealed into the buffers the first gave back, then a third
+    // sealed concurrently with a fourth: each must come out exactly as its own.
+    const seal = async (name: string, size: number): Promise<{ plaintext: Buffer; copies: Buffer[]; released: number[]; withRelease: boolean[] }> => {
+      const plaintext = randomBytes(size);
+      const file = path.join(dir, name);
+      await writeFile(file, plaintext);
+      const records: Array<{ copy: Buffer; release: (() => void) | undefined; bytes: Uint8Array }> = [];
+      const enc = await encryptFile(file, [recipient], pool, { leafSize: leafBytes, onLeaf: (bytes, _digest, release) => records.push({ copy: Buffer.from(bytes), release, bytes }) });
+      const released: number[] = [];
+      for await (const leaf of enc.payload) {
+        const rec = records.at(-1);
+        expect(rec?.bytes).toBe(leaf);
+        // As the store does: the bytes are written (copied here), then handed back.
+        rec?.release?.();
+        released.push(leaf.length);
+      }
+      const copies = records.map((r) => r.copy);
+      const opened = await decryptBytes(enc.header, Buffer.concat(copies), [identity], pool);
+      expect(Buffer.from(opened).equals(plaintext)).toBe(true);
+      expect((await enc.plaintext).sha256).toBe(`0x${createHash('sha256').update(plaintext).digest('hex')}`);
+      return { plaintext, copies, released, withRelease: records.map((r) => r.release !== undefined) };
+    };
+    const first = await seal('recycle-1', 3 * MiB + 5);
+    // 16-byte nonce + 49 sealed chunks: 13 leaves, the last one short.
+    expect(first.withRelease).toEqual([false, ...Array<boolean>(11).fill(true), false]);
+    // A released leaf is detached (length 0 here); the others keep their bytes.
+    expect(first.released).toEqual([leafBytes, ...Array<number>(11).fill(0), first.copies.at(-1)?.length]);
+    const second = await seal('recycle-2', 2 * MiB);
+    expect(second.withRelease.filter(Boolean).length).toBeGreaterThan(5);
+    await Promise.all([seal('recycle-3', 5 * MiB + 1), seal('recycle-4', MiB + 100)]);
+  });
+
   it('files sealed at once on one worker come out whole and in order', async () => {
     const files = await Promise.all(
       [5 * MiB + 3, 700 * KiB, 2 * MiB].map(async (size, i) => {

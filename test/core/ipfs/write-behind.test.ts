@@ -1,7 +1,7 @@
 /**
  * WriteBehind over the real on-disk blockstore: every queued block is on disk after
- * drain, writes in flight stay under the cap, and a failed write fails the drain and
- * every later put.
+ * drain, writes in flight stay under the cap, a failed write fails the drain and every
+ * later put, and a block's registered release runs only once it is stored.
  */
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
@@ -10,7 +10,7 @@ import * as raw from 'multiformats/codecs/raw';
 import { sha256 } from 'multiformats/hashes/sha2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { VerifiedFsBlockstore } from '../../../main/core/ipfs/verified-blockstore.ts';
-import { WriteBehind } from '../../../main/core/ipfs/write-behind.ts';
+import { releaseWhenStored, WriteBehind } from '../../../main/core/ipfs/write-behind.ts';
 import { removeAll, tempFolder } from './temp-folder.ts';
 
 afterEach(removeAll);
@@ -56,6 +56,43 @@ describe('WriteBehind', () => {
     for (const b of all) expect(await store.has(b.cid)).toBe(true);
     expect(peak()).toBeGreaterThan(1);
     expect(peak()).toBeLessThanOrEqual(4);
+  });
+
+  it('runs the release registered for a block once the store has it, not before, and not when the write failed', async () => {
+    const store = new VerifiedFsBlockstore(await tempFolder());
+    await store.open();
+    const [stored, failed, unregistered] = await blocks(3, 1000);
+    if (stored === undefined || failed === undefined || unregistered === undefined) throw new Error('no blocks');
+    const events: string[] = [];
+    let finishWrite!: () => void;
+    const gate = new Promise<void>((resolve) => (finishWrite = resolve));
+    const sink = {
+      put: async (cid: CID, bytes: Uint8Array): Promise<CID> => {
+        await gate;
+        if (bytes === failed.bytes) throw new Error('disk gone');
+        const done = await store.put(cid, bytes);
+        events.push(`written ${cid.toString() === stored.cid.toString() ? 'stored' : 'other'}`);
+        return done;
+      },
+    };
+    releaseWhenStored(stored.bytes, () => events.push(`released ${String(stored.bytes.length)} bytes, on disk: ${String(events.includes('written stored'))}`));
+    releaseWhenStored(failed.bytes, () => events.push('released the failed block'));
+    const writer = new WriteBehind(sink, 1 << 20);
+    await writer.put(stored.cid, stored.bytes);
+    await writer.put(unregistered.cid, unregistered.bytes);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(events).toEqual([]);
+    finishWrite();
+    await writer.drain();
+    // The two writes run at once: only the stored block's own order is fixed.
+    expect(events.filter((e) => e !== 'written other')).toEqual(['written stored', 'released 1000 bytes, on disk: true']);
+    expect(events).toContain('written other');
+    expect(await store.has(stored.cid)).toBe(true);
+
+    const failing = new WriteBehind(sink, 1 << 20);
+    await failing.put(failed.cid, failed.bytes);
+    await expect(failing.drain()).rejects.toThrow('disk gone');
+    expect(events).not.toContain('released the failed block');
   });
 
   it('accepts a block larger than the cap when nothing else is in flight', async () => {
