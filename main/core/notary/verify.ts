@@ -92,6 +92,8 @@ export interface VerifyOptions {
   onProgress?: (p: Progress) => void;
   /** Where the receipt is read (default: a worker thread for large receipts, see readReceiptOffThread). */
   receiptWorker?: ReceiptWorkerOptions;
+  /** Receipts of at least this many bytes are read before the files are hashed, not meanwhile; default RECEIPT_FIRST_BYTES. */
+  receiptFirstBytes?: number;
 }
 
 /**
@@ -183,6 +185,15 @@ const RECEIPT_WORKER_YOUNG_MIB = 24;
  * the budget is read again in this thread (see readReceiptOffThread).
  */
 const RECEIPT_WORKER_BASE_MIB = 64;
+
+/**
+ * Receipts of this size (bytes, ≈ 16,000 files) and more are read before the files are
+ * hashed: the receipt worker's heap (≈ 100 MiB at 100,000 files) is then given back
+ * before the files' records (≈ 30 MB) pile up, instead of peaking on top of them. It
+ * costs the receipt's reading time (≈ 3 s at 100,000 files) where the files would have
+ * been hashed meanwhile.
+ */
+export const RECEIPT_FIRST_BYTES = 32 << 20;
 
 /** Receipts smaller than this (bytes, ~4,000 files) are read in this thread: starting the worker would cost more than it saves. */
 const RECEIPT_WORKER_MIN_BYTES = 8 << 20;
@@ -282,7 +293,8 @@ interface Judged {
 }
 
 /**
- * Reads the receipt (readReceiptOffThread) while the inputs are hashed, then judges the
+ * Reads the receipt (readReceiptOffThread) while the inputs are hashed (a receipt of
+ * RECEIPT_FIRST_BYTES or more: before they are), then judges the
  * files against it (judgeReceipt). Its own function so that the receipt's columns and the
  * files' records (≈ 40 MB for 100,000 files) are garbage once it returns: only the verdict is kept.
  * @param onRead called once the receipt is read, before the files may be done.
@@ -290,6 +302,7 @@ interface Judged {
  */
 async function readAndJudge(opts: VerifyOptions, cwd: string, receiptPath: string, onRead: (read: ReadReceipt) => void): Promise<Judged> {
   const stopHashing = new AbortController();
+  const receiptBytes = (await stat(receiptPath).catch(() => null))?.size ?? 0;
   const reading = readReceiptOffThread(receiptPath, opts.receiptWorker).then(
     (read) => {
       onRead(read);
@@ -300,6 +313,8 @@ async function readAndJudge(opts: VerifyOptions, cwd: string, receiptPath: strin
       throw error;
     },
   );
+  // A large receipt is read first, its worker gone, before the files' records pile up.
+  if (receiptBytes >= (opts.receiptFirstBytes ?? RECEIPT_FIRST_BYTES)) await reading;
   const hashing = (async () => {
     const single = opts.inputs.length === 1 ? await lstat(path.resolve(cwd, opts.inputs[0] as string)).catch(() => null) : null;
     const matchBy: 'path' | 'content' = single?.isDirectory() === true ? 'path' : 'content';
@@ -323,7 +338,7 @@ async function readAndJudge(opts: VerifyOptions, cwd: string, receiptPath: strin
 /**
  * Verifies `inputs` (one folder: matched by path; files: matched by content) against the receipt.
  * The receipt is read and checked (streaming, in a worker thread) while the files are
- * hashed; the chain is asked once the receipt is read (of fewer than 1,000 files), else
+ * hashed, or first when it is large (RECEIPT_FIRST_BYTES); the chain is asked once the receipt is read (of fewer than 1,000 files), else
  * once the files are judged.
  * @throws NotariumError('NOT_FOUND') for a missing receipt or input, ('RECEIPT_INVALID')
  *   for a receipt that cannot be parsed (this error wins when the inputs fail too).

@@ -4,10 +4,12 @@
  * concurrently, so every verdict must still belong to its own file.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { verifyFiles } from '../../../main/core/notary/verify.ts';
 import type { Progress } from '../../../main/core/notary/progress.ts';
 import { READ_CHUNK_BYTES } from '../../../main/core/notary/hash.ts';
@@ -138,6 +140,25 @@ describe('verifyFiles on many files', () => {
       expect(await codeOf(path.join(tmp.dir, 'nowhere.json'))).toBe('NOT_FOUND');
       expect(await codeOf(folder)).toBe('INVALID_INPUT');
     }
+  });
+
+  it.runIf(process.platform !== 'win32')('reads a receipt of receiptFirstBytes or more before it hashes any file, and one under it meanwhile', async () => {
+    // The receipt comes through a named pipe: reading it waits until this test writes it.
+    const run = async (receiptFirstBytes: number): Promise<{ progressBeforeReceipt: number; ok: boolean }> => {
+      const fifo = path.join(tmp.dir, `receipt-${receiptFirstBytes}.fifo`);
+      await promisify(execFile)('mkfifo', [fifo]);
+      const events: Progress[] = [];
+      const verifying = verifyFiles({ inputs: [folder], receiptPath: fifo, offline: true, chain: null, receiptFirstBytes, receiptWorker: { workerUrl: null }, onProgress: (p) => events.push(p) });
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      const progressBeforeReceipt = events.filter((e) => e.filesDone > 0).length;
+      await writeFile(fifo, await readFile(receiptPath));
+      return { progressBeforeReceipt, ok: (await verifying).ok };
+    };
+    // A pipe's size is 0 bytes: at or over a bound of 0, under a bound of 1.
+    expect(await run(0)).toEqual({ progressBeforeReceipt: 0, ok: true });
+    const overlapped = await run(1);
+    expect(overlapped.ok).toBe(true);
+    expect(overlapped.progressBeforeReceipt).toBeGreaterThan(0);
   });
 
   it('reports progress up to every file and byte', async () => {
