@@ -13,11 +13,29 @@ import { compileCacheDir } from './compile-cache.mjs';
 const MALLOC_ARENA_MAX = '2';
 
 /**
- * `env` plus what the CLI process runs with: NODE_COMPILE_CACHE (compileCacheDir) and
- * MALLOC_ARENA_MAX (unless already set). Other platforms ignore the glibc variable.
+ * glibc's mmap threshold (bytes) when the user set none (mallopt M_MMAP_THRESHOLD). It starts
+ * at 128 KiB but rises, up to 32 MiB, each time a mapped block is freed; from then on the
+ * 1 MiB buffers of reads, leaves and streams come from the arenas, and what they free stays
+ * with the process. Set, it stays at 128 KiB: such buffers are mapped and given back to the
+ * system when freed. Notarizing 20,000 files: 209 → 191–194 MiB in the same time; 100,000
+ * files: 272–280 → 254 MiB; a 2 GiB file: 188–195 → 170–173 MiB, ≈ 4 % slower; verifying
+ * 100,000 files: no difference (docs/PERFORMANCE.md).
+ */
+const MALLOC_MMAP_THRESHOLD = '131072';
+
+/**
+ * `env` plus what the CLI process runs with: NODE_COMPILE_CACHE (compileCacheDir),
+ * MALLOC_ARENA_MAX and MALLOC_MMAP_THRESHOLD_ (glibc's, each unless already set to a
+ * value). Other platforms ignore the glibc variables.
  * @param {NodeJS.ProcessEnv} env
  * @returns {NodeJS.ProcessEnv}
  */
 export function cliEnv(env = process.env) {
-  return { ...env, NODE_COMPILE_CACHE: compileCacheDir(env), MALLOC_ARENA_MAX: env.MALLOC_ARENA_MAX || MALLOC_ARENA_MAX };
+  return {
+    ...env,
+    NODE_COMPILE_CACHE: compileCacheDir(env),
+    // `||`: an empty value would read as 0 (every allocation its own mapping, or one arena).
+    MALLOC_ARENA_MAX: env.MALLOC_ARENA_MAX || MALLOC_ARENA_MAX,
+    MALLOC_MMAP_THRESHOLD_: env.MALLOC_MMAP_THRESHOLD_ || MALLOC_MMAP_THRESHOLD,
+  };
 }

@@ -19,10 +19,13 @@ describe('compile cache', () => {
     expect(compileCacheDir({})).toMatch(/\.cache[/\\]notarium[/\\]node-compile-cache$/);
   });
 
-  it("is in the CLI process's environment (cliEnv), with two glibc malloc arenas unless the user set a number", () => {
+  it("is in the CLI process's environment (cliEnv), with two glibc malloc arenas and a fixed 128 KiB mmap threshold unless the user set values", () => {
     const env = cliEnv({ PATH: '/bin', XDG_CACHE_HOME: '/c' });
-    expect(env).toEqual({ PATH: '/bin', XDG_CACHE_HOME: '/c', NODE_COMPILE_CACHE: path.join('/c', 'notarium', 'node-compile-cache'), MALLOC_ARENA_MAX: '2' });
+    expect(env).toEqual({ PATH: '/bin', XDG_CACHE_HOME: '/c', NODE_COMPILE_CACHE: path.join('/c', 'notarium', 'node-compile-cache'), MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072' });
     expect(cliEnv({ MALLOC_ARENA_MAX: '8' })['MALLOC_ARENA_MAX']).toBe('8');
+    expect(cliEnv({ MALLOC_MMAP_THRESHOLD_: '4194304' })['MALLOC_MMAP_THRESHOLD_']).toBe('4194304');
+    // An empty value reads as 0 to glibc: replaced, not kept.
+    expect(cliEnv({ MALLOC_MMAP_THRESHOLD_: '', MALLOC_ARENA_MAX: '' })).toMatchObject({ MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_ARENA_MAX: '2' });
   });
 
   it('is filled by scripts/warm-compile-cache.ts with every module of shared, main/core and main/cli', async () => {
