@@ -75,7 +75,11 @@ export class WriteBehind {
         () => {
           const release = afterStored.get(bytes);
           afterStored.delete(bytes);
-          release?.();
+          try {
+            release?.();
+          } catch {
+            // Handing the buffer back is an optimisation: the block is stored either way.
+          }
         },
         (error: unknown) => {
           this.#failure ??= { error };

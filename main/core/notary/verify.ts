@@ -338,8 +338,8 @@ async function readAndJudge(opts: VerifyOptions, cwd: string, receiptPath: strin
 /**
  * Verifies `inputs` (one folder: matched by path; files: matched by content) against the receipt.
  * The receipt is read and checked (streaming, in a worker thread) while the files are
- * hashed, or first when it is large (RECEIPT_FIRST_BYTES); the chain is asked once the receipt is read (of fewer than 1,000 files), else
- * once the files are judged.
+ * hashed, or first when it is large (RECEIPT_FIRST_BYTES); the chain is asked once the
+ * receipt is read (of fewer than 1,000 files), else once the files are judged.
  * @throws NotariumError('NOT_FOUND') for a missing receipt or input, ('RECEIPT_INVALID')
  *   for a receipt that cannot be parsed (this error wins when the inputs fail too).
  *   Failed checks are reported, not thrown.

@@ -77,6 +77,10 @@ describe('WriteBehind', () => {
     };
     releaseWhenStored(stored.bytes, () => events.push(`released ${String(stored.bytes.length)} bytes, on disk: ${String(events.includes('written stored'))}`));
     releaseWhenStored(failed.bytes, () => events.push('released the failed block'));
+    // A release that throws does not fail the import: the block is stored either way.
+    releaseWhenStored(unregistered.bytes, () => {
+      throw new Error('worker gone');
+    });
     const writer = new WriteBehind(sink, 1 << 20);
     await writer.put(stored.cid, stored.bytes);
     await writer.put(unregistered.cid, unregistered.bytes);
