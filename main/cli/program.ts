@@ -179,8 +179,9 @@ export function buildProgram(): Command {
         const purpose = useRequestFrom(o);
         const override = overrideFrom(o);
         const req = parseRequest(retrieveRequestSchema, { source, out: o['out'], ...(purpose === undefined ? {} : { purpose }), ...(override === undefined ? {} : { override }) });
-        // A source that does not exist is reported before the passphrase is asked for.
-        await n.assertRetrievalSource(req.source);
+        // A source that does not exist, or an output folder with files in it, is reported
+        // before the passphrase is asked for (and the account unlocked: seconds of scrypt).
+        await n.assertRetrievalSource(req.source, req.out);
         const passphrase = await readPassphrase('Passphrase: ');
         const progress = progressPrinter(g.json !== true);
         const result = await n.retrieve(req, { passphrase, onProgress: progress.onProgress });

@@ -1611,22 +1611,17 @@ export class Notarium {
   // ---- retrieve --------------------------------------------------------------------
 
   /**
-   * Restores a dataset from a receipt file, a share ticket file, a dataset id or a root
-   * into `out`. A receipt is read only up to its head (root, manifest digest and CIDs: see
-   * readReceiptLocation), never whole; files are restored several at a time (restoreFiles).
-   * @throws NotariumError('NOT_FOUND'), ('RECEIPT_INVALID') for a file that is neither a
-   *   full receipt nor a share ticket, ('WRONG_PASSPHRASE'), ('AGE_DECRYPT_FAILED'),
-   *   ('UNSAFE_PATH'), ('HASH_MISMATCH'), ('INVALID_INPUT') for a non-empty `out`.
-   */
-  /**
    * Whether `source` names something `retrieve` can start from: an existing file (a receipt
-   * or a share ticket, read by retrieve itself) or a dataset id or Merkle root in the ledger.
-   * The CLI asks it before prompting for the passphrase. Reads nothing but file metadata and the ledger.
-   * @throws NotariumError('NOT_FOUND') when it names none of these, as retrieve does.
+   * or a share ticket, read by retrieve itself) or a dataset id or Merkle root in the ledger;
+   * and, when given, whether `out` can take the restored files (missing, or an empty folder).
+   * The CLI asks it before prompting for the passphrase. Reads nothing but file metadata and
+   * the ledger; writes nothing.
+   * @throws NotariumError('NOT_FOUND') when `source` names none of these, ('INVALID_INPUT')
+   *   for an `out` that is a file or a folder with files in it, as retrieve does.
    */
-  async assertRetrievalSource(source: string): Promise<void> {
-    if ((await stat(path.resolve(source)).catch(() => null))?.isFile() === true) return;
-    this.#retrievalDataset(source);
+  async assertRetrievalSource(source: string, out?: string): Promise<void> {
+    if ((await stat(path.resolve(source)).catch(() => null))?.isFile() !== true) this.#retrievalDataset(source);
+    if (out !== undefined) await (await import('./notary/safe-output.ts')).assertOutputDirUsable(path.resolve(out));
   }
 
   /** The dataset `source` (an id or Merkle root) names in the ledger. @throws NotariumError('NOT_FOUND'). */
@@ -1636,6 +1631,14 @@ export class Notarium {
     return ds;
   }
 
+  /**
+   * Restores a dataset from a receipt file, a share ticket file, a dataset id or a root
+   * into `out`. A receipt is read only up to its head (root, manifest digest and CIDs: see
+   * readReceiptLocation), never whole; files are restored several at a time (restoreFiles).
+   * @throws NotariumError('NOT_FOUND'), ('RECEIPT_INVALID') for a file that is neither a
+   *   full receipt nor a share ticket, ('WRONG_PASSPHRASE'), ('AGE_DECRYPT_FAILED'),
+   *   ('UNSAFE_PATH'), ('HASH_MISMATCH'), ('INVALID_INPUT') for a non-empty `out`.
+   */
   async retrieve(input: RetrieveRequest, call: NotarizeCallOptions): Promise<RetrieveResult> {
     return this.#withFrugalHeap((heap) => this.#retrieve(input, call, heap));
   }

@@ -179,15 +179,22 @@ describe('notarium CLI', () => {
     expect(r.stderr).toMatch(/not a Notarium receipt.*\[RECEIPT_INVALID\]/);
   });
 
-  it('retrieve into a non-empty folder is refused before anything is written', async () => {
+  it('retrieve into a non-empty folder is refused before anything is written, and before the passphrase is asked for', async () => {
     const out = path.join(tmp.dir, 'r.json');
     const target = path.join(tmp.dir, 'busy');
     await mkdir(target);
     await writeFile(path.join(target, 'keep.txt'), 'mine');
     const r = run(['--json', 'retrieve', out, '--out', target]);
     expect(r.status).toBe(2);
-    expect((r.json()['error'] as { code: string }).code).toBe('INVALID_INPUT');
+    expect(r.json()['error']).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('is not empty') });
     expect(await readdir(target)).toEqual(['keep.txt']);
+    // No passphrase at hand: the folder is still what is reported (checked first).
+    const early = run(['--json', 'retrieve', out, '--out', target], { NOTARIUM_PASSPHRASE: '' });
+    expect(early.json()['error']).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('is not empty') });
+    // A file where the folder should be: refused the same way.
+    const file = path.join(tmp.dir, 'a-file');
+    await writeFile(file, 'x');
+    expect(run(['--json', 'retrieve', out, '--out', file], { NOTARIUM_PASSPHRASE: '' }).json()['error']).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('is a file, not a folder') });
   });
 
   it('retrieve of a source that does not exist says so before asking for the passphrase', () => {

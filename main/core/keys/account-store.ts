@@ -37,8 +37,17 @@ export const KEYS_DIR_MODE = 0o700;
 
 /** scrypt N of the Ethereum keystore in production: 2^17, the Web3 Secret Storage / geth standard. */
 export const DEFAULT_KEYSTORE_SCRYPT_N = 2 ** 17;
-/** scrypt log2(N) of the age identity in production: 18, age's own default. */
+/** scrypt log2(N) of age passphrase files Notarium writes on their own (account backups): 18, age's own default. */
 export const DEFAULT_AGE_SCRYPT_LOG_N = 18;
+/**
+ * scrypt log2(N) of the age identity of a new account: 17, the keystore's N. Both files are
+ * under the one passphrase, so someone holding the keys folder guesses it against the
+ * cheaper of the two: a higher N here protects nothing more. It costs memory: scrypt needs
+ * 128 · N · r bytes (r = 8), so unlocking at log N 18 made every job that unlocks peak at
+ * ≈ 370 MiB of RSS (+265 over the process), at 17 ≈ 241 MiB (+138), measured with typage's
+ * scrypt (docs/PERFORMANCE.md). Accounts made before keep their file's own log N.
+ */
+export const IDENTITY_SCRYPT_LOG_N = 17;
 /** Highest log2(N) age implementations accept when decrypting. */
 const MAX_AGE_SCRYPT_LOG_N = 20;
 
@@ -65,7 +74,7 @@ export interface CreateAccountOptions {
   /**
    * scrypt N (a power of two, 2..2^20) for BOTH files. Production leaves it unset:
    * the keystore then uses {@link DEFAULT_KEYSTORE_SCRYPT_N} and the age file
-   * 2^{@link DEFAULT_AGE_SCRYPT_LOG_N}. Tests pass a low N (e.g. 2^10) to stay fast.
+   * 2^{@link IDENTITY_SCRYPT_LOG_N}, the same. Tests pass a low N (e.g. 2^10) to stay fast.
    */
   scryptN?: number;
   /** Creation time, unix seconds; defaults to now. */
@@ -253,7 +262,7 @@ function parseIdentityFileText(text: string): string {
 }
 
 function scryptParameters(scryptN: number | undefined): { keystoreN: number; ageLogN: number } {
-  if (scryptN === undefined) return { keystoreN: DEFAULT_KEYSTORE_SCRYPT_N, ageLogN: DEFAULT_AGE_SCRYPT_LOG_N };
+  if (scryptN === undefined) return { keystoreN: DEFAULT_KEYSTORE_SCRYPT_N, ageLogN: IDENTITY_SCRYPT_LOG_N };
   const logN = Math.log2(scryptN);
   if (!Number.isInteger(logN) || logN < 1 || logN > MAX_AGE_SCRYPT_LOG_N) {
     throw new NotariumError('INVALID_INPUT', `scryptN must be a power of two from 2 to 2^${MAX_AGE_SCRYPT_LOG_N}`, {

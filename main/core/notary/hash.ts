@@ -59,7 +59,7 @@ const closeFd = (fd: number): Promise<void> => new Promise((resolve, reject) => 
  * listed is hashed as it is now. Uses the callback fs API: its promise twin costs a
  * FileHandle object per file, which shows at 100,000 small files.
  */
-async function sha256Fd(path: string, chunkBytes: number, onBytes: ((n: number) => void) | undefined): Promise<FileDigest> {
+async function sha256Fd(path: string, chunkBytes: number, onBytes: ((n: number) => void) | undefined, signal?: AbortSignal): Promise<FileDigest> {
   const fd = await openFd(path);
   let buffers = [Buffer.allocUnsafe(chunkBytes), Buffer.allocUnsafe(chunkBytes)] as const;
   let pending: Promise<number> | null = null;
@@ -72,6 +72,8 @@ async function sha256Fd(path: string, chunkBytes: number, onBytes: ((n: number) 
       const bytesRead = await pending;
       pending = null;
       if (bytesRead === 0) break;
+      // A large file stops between chunks, not at its end (verify: a bad receipt found meanwhile).
+      if (signal?.aborted === true) throw new NotariumError('CANCELLED', 'Cancelled.');
       const chunk = buffers[which];
       size += bytesRead;
       // The file outgrew the size it was listed with: full-size reads from here on.
@@ -141,7 +143,7 @@ export interface HashFilesOptions {
  *   read buffers; the digest's `size` is what was actually read).
  * @returns one FileDigest per file, in input order.
  * @throws the first fs error (ENOENT, EACCES…) as is; NotariumError('CANCELLED') once
- *   `opts.signal` is aborted (files already started finish first).
+ *   `opts.signal` is aborted (a file being read stops at its next chunk).
  */
 export async function sha256Files(files: readonly { absPath: string; size: number }[], opts: HashFilesOptions = {}): Promise<FileDigest[]> {
   if (opts.direct === false) return sha256FilesConcurrent(files, opts);
@@ -236,7 +238,7 @@ async function sha256FilesConcurrent(files: readonly { absPath: string; size: nu
     },
     async (f, i) => {
       // size + 1: a file that did not change is read in one read, and the next read sees EOF.
-      const digest = await sha256Fd(f.absPath, Math.min(f.size + 1, READ_CHUNK_BYTES), opts.onBytes);
+      const digest = await sha256Fd(f.absPath, Math.min(f.size + 1, READ_CHUNK_BYTES), opts.onBytes, opts.signal);
       opts.onFileDone?.(i);
       return digest;
     },

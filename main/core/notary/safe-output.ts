@@ -6,10 +6,36 @@
  * O_EXCL under a temporary name, then renamed into place only after their hash matched.
  */
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, open, readdir, realpath, rename, rm, type FileHandle } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, realpath, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { NotariumError } from '../../../shared/errors.ts';
 import { assertSafeRelativePath } from '../../../shared/safe-path.ts';
+
+function outputIsAFile(out: string, cause?: unknown): NotariumError {
+  return new NotariumError('INVALID_INPUT', `Output ${out} is a file, not a folder; choose a new or empty folder.`, cause === undefined ? {} : { cause });
+}
+
+function outputNotEmpty(out: string): NotariumError {
+  return new NotariumError('INVALID_INPUT', `Output folder ${out} is not empty; choose a new or empty folder.`);
+}
+
+/**
+ * Checks, writing nothing, that prepareOutputDir(`out`) would accept it: `out` is missing
+ * (its first existing ancestor a folder) or an empty folder. For a check before a long
+ * step (the passphrase, the unlock); prepareOutputDir checks again.
+ * @throws NotariumError('INVALID_INPUT') for a file, or a folder with files in it.
+ */
+export async function assertOutputDirUsable(out: string): Promise<void> {
+  const st = await stat(out).catch((e: unknown) => {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return null;
+    if (code === 'ENOTDIR') throw outputIsAFile(out, e);
+    throw e;
+  });
+  if (st === null) return;
+  if (!st.isDirectory()) throw outputIsAFile(out);
+  if ((await readdir(out)).length > 0) throw outputNotEmpty(out);
+}
 
 /**
  * Prepares `out` (created if missing, must be empty if present) and returns its real path.
@@ -19,13 +45,13 @@ export async function prepareOutputDir(out: string): Promise<string> {
   await mkdir(out, { recursive: true, mode: 0o700 }).catch((e: unknown) => {
     const code = (e as NodeJS.ErrnoException).code;
     // An existing file (EEXIST) or a file on the way (ENOTDIR): a user error, not an internal one.
-    if (code === 'EEXIST' || code === 'ENOTDIR') throw new NotariumError('INVALID_INPUT', `Output ${out} is a file, not a folder; choose a new or empty folder.`, { cause: e });
+    if (code === 'EEXIST' || code === 'ENOTDIR') throw outputIsAFile(out, e);
     throw e;
   });
   const real = await realpath(out);
   const st = await lstat(real);
   if (!st.isDirectory()) throw new NotariumError('INVALID_INPUT', `Output ${out} is not a folder.`);
-  if ((await readdir(real)).length > 0) throw new NotariumError('INVALID_INPUT', `Output folder ${out} is not empty; choose a new or empty folder.`);
+  if ((await readdir(real)).length > 0) throw outputNotEmpty(out);
   return real;
 }
 

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { ACCOUNT_FILE, AccountStore, IDENTITY_FILE, KEYSTORE_FILE } from '../../../main/core/keys/index.ts';
 
-// Real scrypt, low N so the suite stays fast; production uses the defaults (2^17 / 2^18).
+// Real scrypt, low N so the suite stays fast; production uses the defaults (2^17 for both files).
 const FAST = { scryptN: 2 ** 10 };
 const PASS = 'correct horse battery';
 
@@ -30,6 +30,17 @@ describe('AccountStore', () => {
   });
   afterEach(async () => {
     await rm(tmp, { recursive: true, force: true });
+  });
+
+  it('protects both files of a production account at the same scrypt cost, N = 2^17 (the age identity at log N 17, not 18)', async () => {
+    await store.create(PASS);
+    const keystore = JSON.parse(await readFile(path.join(keysDir, KEYSTORE_FILE), 'utf8')) as { Crypto: { kdf: string; kdfparams: { n: number } } };
+    expect(keystore.Crypto.kdf).toBe('scrypt');
+    expect(keystore.Crypto.kdfparams.n).toBe(2 ** 17);
+    // The age header's scrypt stanza: "-> scrypt <salt> <log N>" (https://age-encryption.org/v1).
+    const header = (await readFile(path.join(keysDir, IDENTITY_FILE))).subarray(0, 200).toString('latin1');
+    expect(header).toMatch(/^age-encryption\.org\/v1\n-> scrypt \S+ 17\n/);
+    expect((await store.unlock(PASS)).address).toBe((await store.readPublic()).address);
   });
 
   it('creates an account whose unlock returns the same address and recipient, with a wallet that signs', async () => {

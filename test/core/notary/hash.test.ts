@@ -114,4 +114,18 @@ describe.each([{ direct: true }, { direct: false }])('sha256Files %o', ({ direct
     ac.abort();
     await expect(sha256Files(files, { signal: ac.signal, direct })).rejects.toMatchObject({ code: 'CANCELLED' });
   });
+
+  it('stops a large file between chunks when the signal is aborted meanwhile, not at its end', async () => {
+    const size = 16 * READ_CHUNK_BYTES;
+    const absPath = path.join(tmp.dir, 'large-abort.bin');
+    await writeFile(absPath, Buffer.alloc(size, 7));
+    const ac = new AbortController();
+    let read = 0;
+    const onBytes = (n: number): void => {
+      read += n;
+      if (read >= READ_CHUNK_BYTES) ac.abort();
+    };
+    await expect(sha256Files([{ absPath, size }], { signal: ac.signal, direct, onBytes })).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(read).toBeLessThan(size);
+  });
 });
