@@ -16,8 +16,11 @@ function fileLines(report: VerifyReport): string[] {
   if (report.files.length <= LIST_ALL_UP_TO) return report.files.map(line);
   const problems = report.files.filter((f) => f.status !== 'pass');
   const passed = report.files.length - problems.length;
+  // Files found that are not in the receipt are counted apart: "19998 of 20000 files OK"
+  // reads as the dataset's files, "of 20001" did not.
+  const unlisted = problems.filter((f) => f.status === 'unlisted').length;
   return [
-    `${passed} of ${formatCount(report.files.length, 'file')} OK.`,
+    `${passed} of ${formatCount(report.files.length - unlisted, 'file')} OK${unlisted === 0 ? '' : `; ${formatCount(unlisted, 'other file')} found that ${unlisted === 1 ? 'is' : 'are'} not in the receipt`}.`,
     ...problems.slice(0, MAX_PROBLEMS_LISTED).map(line),
     ...(problems.length > MAX_PROBLEMS_LISTED ? [`… and ${problems.length - MAX_PROBLEMS_LISTED} more problems (use --json for all).`] : []),
   ];

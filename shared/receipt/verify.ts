@@ -6,6 +6,7 @@
  * main/core) and checks the chain.
  */
 import { TypedDataEncoder, recoverAddress, getAddress, getBytes, hexlify } from 'ethers';
+import { formatCount } from '../format.ts';
 import { NOTARIZATION_TYPES, notaryDomain, type NotarizationMessage } from '../notary/typed-data.ts';
 import { manifestDigest, parseManifest, type ManifestFile } from '../notary/manifest.ts';
 import { datasetProver, PUBLIC_SALT, verifyLeafProof } from '../notary/leaf.ts';
@@ -348,7 +349,7 @@ export class ReceiptChecker {
       problems.push(...perFile);
       manifestCheck = problems.length > 0
         ? fail('RECEIPT_INVALID', `Receipt and manifest disagree: ${problems.slice(0, MAX_LISTED_PROBLEMS).join('; ')}.`)
-        : pass(`The manifest (${manifestFiles.length} files) matches its signed digest.`);
+        : pass(`The manifest (${formatCount(manifestFiles.length, 'file')}) matches its signed digest.`);
       computedRoot = prover.root;
       rootCheck = prover.root === this.#statement.root
         ? pass(`All ${manifestFiles.length} files together give the anchored Merkle root.`)

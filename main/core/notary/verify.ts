@@ -28,6 +28,7 @@ import { collectInputs } from './inputs.ts';
 import { ManifestReader, openedManifest, openManifestPacked } from './manifest-reader.ts';
 import { sha256Files, type FileDigest } from './hash.ts';
 import { ProgressMeter, type Progress } from './progress.ts';
+import { formatCount } from '../../../shared/format.ts';
 
 /** Result of the on-chain part of verification. */
 export interface ChainCheck {
@@ -335,6 +336,11 @@ async function readAndJudge(opts: VerifyOptions, cwd: string, receiptPath: strin
   return { offline: judgeReceipt(checked, scoped, matchBy, scope), statement: checked.statement, excerpt: checked.excerpt, receiptSha256 };
 }
 
+/** The verb form for `n` things: `one` when n is 1 ("1 file matches"), else `many`. */
+function agree(n: number, one: string, many: string): string {
+  return n === 1 ? one : many;
+}
+
 /**
  * Verifies `inputs` (one folder: matched by path; files: matched by content) against the receipt.
  * The receipt is read and checked (streaming, in a worker thread) while the files are
@@ -411,15 +417,16 @@ export async function verifyFiles(opts: VerifyOptions): Promise<VerifyReport> {
   const names = receipt.authors.map((a) => a.name ?? a.address).join(', ');
   let summary: string;
   if (ok && !opts.offline) {
-    summary = `${matched} file(s) match the dataset "${receipt.title}", which existed no later than ${when} (block ${receipt.anchor.blockNumber} on ${receipt.network.name}) and was signed by ${names}.${receipt.network.local ? ' This anchor is on a LOCAL devnet and proves nothing to third parties.' : ''}${chain.supersededBy === null ? '' : ` A newer version exists (root ${chain.supersededBy}).`}`;
+    summary = `${formatCount(matched, 'file')} ${agree(matched, 'matches', 'match')} the dataset "${receipt.title}", which existed no later than ${when} (block ${receipt.anchor.blockNumber} on ${receipt.network.name}) and was signed by ${names}.${receipt.network.local ? ' This anchor is on a LOCAL devnet and proves nothing to third parties.' : ''}${chain.supersededBy === null ? '' : ` A newer version exists (root ${chain.supersededBy}).`}`;
   } else if (ok) {
-    summary = `${matched} file(s) match the receipt and its signatures; the chain was NOT checked (offline), so the time ${when} is unproven.`;
+    summary = `${formatCount(matched, 'file')} ${agree(matched, 'matches', 'match')} the receipt and its signatures; the chain was NOT checked (offline), so the time ${when} is unproven.`;
   } else if (incomplete) {
-    summary = `Could not check the chain: ${chain.check.message.replace(/\.$/, '')}. The ${matched} file(s), the Merkle proofs and the signatures match the receipt; run again when the chain is reachable, or use --offline.`;
+    summary = `Could not check the chain: ${chain.check.message.replace(/\.$/, '')}. The ${formatCount(matched, 'file')}, the Merkle proofs and the signatures match the receipt; run again when the chain is reachable, or use --offline.`;
   } else {
     const failedFiles = offline.files.filter((f) => f.status === 'fail' || f.status === 'missing').length;
+    const unlisted = offline.files.filter((f) => f.status === 'unlisted').length;
     const reasons = [
-      failedFiles > 0 ? `${failedFiles} file(s) do not match` : '',
+      failedFiles > 0 ? `${formatCount(failedFiles, 'file')} ${agree(failedFiles, 'does', 'do')} not match` : '',
       offline.receipt.manifest.status === 'fail' ? 'the receipt is internally inconsistent' : '',
       offline.receipt.root.status === 'fail' ? 'the Merkle root does not match' : '',
       authors.some((a) => a.signature.status === 'fail') ? 'an author signature is invalid' : '',
@@ -427,9 +434,11 @@ export async function verifyFiles(opts: VerifyOptions): Promise<VerifyReport> {
       chain.check.status === 'fail' ? `the chain check failed (${chain.check.message})` : '',
       matched === 0 && failedFiles === 0 ? 'no file of the receipt was given' : '',
       matched === 0 && offline.files.some((f) => f.status === 'unlisted') ? 'none of these files is in this receipt: is it the receipt of another dataset?' : '',
-      offline.files.some((f) => f.status === 'unlisted') ? `${offline.files.filter((f) => f.status === 'unlisted').length} file(s) are not part of the notarized dataset` : '',
+      unlisted > 0 ? `${formatCount(unlisted, 'file')} ${agree(unlisted, 'is', 'are')} not part of the notarized dataset` : '',
     ].filter((s) => s !== '');
-    summary = `Verification failed: ${reasons.join('; ')}.`;
+    // Shown after "NOT VERIFIED:" (CLI, report): the reasons themselves, capitalised.
+    const text = reasons.join('; ');
+    summary = `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
   }
 
   return {
