@@ -28,6 +28,12 @@ interface ChildResult {
   peakRssMiB: number;
 }
 
+/** Rounds so far, folded: the best (lowest) time, the highest base and peak RSS. */
+function foldRound(sofar: ChildResult | undefined, round: ChildResult): ChildResult {
+  if (sofar === undefined) return round;
+  return { seconds: Math.min(sofar.seconds, round.seconds), baseRssMiB: Math.max(sofar.baseRssMiB, round.baseRssMiB), peakRssMiB: Math.max(sofar.peakRssMiB, round.peakRssMiB) };
+}
+
 async function child(mode: string, keysDir: string): Promise<void> {
   const { AccountStore } = await import('../main/core/keys/account-store.ts');
   const store = new AccountStore(keysDir);
@@ -55,8 +61,8 @@ async function main(): Promise<void> {
       const c = runBenchChild<ChildResult>(SELF, ['--child', 'create', keysDir]);
       const u = runBenchChild<ChildResult>(SELF, ['--child', 'unlock', keysDir]);
       process.stderr.write(`round ${i + 1}: create ${c.seconds.toFixed(2)} s (peak ${c.peakRssMiB.toFixed(0)} MiB), unlock ${u.seconds.toFixed(2)} s (peak ${u.peakRssMiB.toFixed(0)} MiB)\n`);
-      create = create === undefined ? c : { seconds: Math.min(create.seconds, c.seconds), baseRssMiB: Math.max(create.baseRssMiB, c.baseRssMiB), peakRssMiB: Math.max(create.peakRssMiB, c.peakRssMiB) };
-      unlock = unlock === undefined ? u : { seconds: Math.min(unlock.seconds, u.seconds), baseRssMiB: Math.max(unlock.baseRssMiB, u.baseRssMiB), peakRssMiB: Math.max(unlock.peakRssMiB, u.peakRssMiB) };
+      create = foldRound(create, c);
+      unlock = foldRound(unlock, u);
     }
     if (create === undefined || unlock === undefined) throw new Error('no round ran');
     // The parameters actually written: the keystore's N and the age header's scrypt log N.

@@ -17,3 +17,8 @@ export function formatBytes(bytes: number): string {
 export function formatCount(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
+
+/** The verb form that agrees with `n` things: `one` when n is 1 ("1 file matches"), else `many` ("2 files match"). */
+export function agree(n: number, one: string, many: string): string {
+  return n === 1 ? one : many;
+}

@@ -1,5 +1,5 @@
 /** Plain-language rendering of a verification report for the terminal. */
-import { formatCount } from '../../shared/format.ts';
+import { agree, formatCount } from '../../shared/format.ts';
 import type { VerifyReport } from '../core/notary/verify.ts';
 
 const MARK = { pass: 'OK  ', fail: 'FAIL', skipped: '--  ', missing: 'MISS', unlisted: 'EXTRA' } as const;
@@ -20,7 +20,7 @@ function fileLines(report: VerifyReport): string[] {
   // reads as the dataset's files, "of 20001" did not.
   const unlisted = problems.filter((f) => f.status === 'unlisted').length;
   return [
-    `${passed} of ${formatCount(report.files.length - unlisted, 'file')} OK${unlisted === 0 ? '' : `; ${formatCount(unlisted, 'other file')} found that ${unlisted === 1 ? 'is' : 'are'} not in the receipt`}.`,
+    `${passed} of ${formatCount(report.files.length - unlisted, 'file')} OK${unlisted === 0 ? '' : `; ${formatCount(unlisted, 'other file')} found that ${agree(unlisted, 'is', 'are')} not in the receipt`}.`,
     ...problems.slice(0, MAX_PROBLEMS_LISTED).map(line),
     ...(problems.length > MAX_PROBLEMS_LISTED ? [`… and ${problems.length - MAX_PROBLEMS_LISTED} more problems (use --json for all).`] : []),
   ];

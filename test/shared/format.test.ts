@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatCount } from '../../shared/format.ts';
+import { agree, formatBytes, formatCount } from '../../shared/format.ts';
 
 describe('display formatting', () => {
   it('counts with a plural unless one', () => {
     expect(formatCount(1, 'file')).toBe('1 file');
     expect(formatCount(0, 'file')).toBe('0 files');
     expect(formatCount(1500, 'unpinned block')).toBe('1500 unpinned blocks');
+  });
+
+  it('gives the verb form that agrees with the count', () => {
+    expect(agree(1, 'matches', 'match')).toBe('matches');
+    expect(agree(0, 'is', 'are')).toBe('are');
+    expect(agree(2, 'does', 'do')).toBe('do');
   });
 
   it('gives sizes in SI units as file managers do', () => {

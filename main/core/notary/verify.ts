@@ -28,7 +28,7 @@ import { collectInputs } from './inputs.ts';
 import { ManifestReader, openedManifest, openManifestPacked } from './manifest-reader.ts';
 import { sha256Files, type FileDigest } from './hash.ts';
 import { ProgressMeter, type Progress } from './progress.ts';
-import { formatCount } from '../../../shared/format.ts';
+import { agree, formatCount } from '../../../shared/format.ts';
 
 /** Result of the on-chain part of verification. */
 export interface ChainCheck {
@@ -336,11 +336,6 @@ async function readAndJudge(opts: VerifyOptions, cwd: string, receiptPath: strin
   return { offline: judgeReceipt(checked, scoped, matchBy, scope), statement: checked.statement, excerpt: checked.excerpt, receiptSha256 };
 }
 
-/** The verb form for `n` things: `one` when n is 1 ("1 file matches"), else `many`. */
-function agree(n: number, one: string, many: string): string {
-  return n === 1 ? one : many;
-}
-
 /**
  * Verifies `inputs` (one folder: matched by path; files: matched by content) against the receipt.
  * The receipt is read and checked (streaming, in a worker thread) while the files are
@@ -433,7 +428,7 @@ export async function verifyFiles(opts: VerifyOptions): Promise<VerifyReport> {
       authors.some((a) => a.signature.status === 'skipped') ? 'an author signature could not be checked offline (contract wallet?)' : '',
       chain.check.status === 'fail' ? `the chain check failed (${chain.check.message})` : '',
       matched === 0 && failedFiles === 0 ? 'no file of the receipt was given' : '',
-      matched === 0 && offline.files.some((f) => f.status === 'unlisted') ? 'none of these files is in this receipt: is it the receipt of another dataset?' : '',
+      matched === 0 && unlisted > 0 ? 'none of these files is in this receipt: is it the receipt of another dataset?' : '',
       unlisted > 0 ? `${formatCount(unlisted, 'file')} ${agree(unlisted, 'is', 'are')} not part of the notarized dataset` : '',
     ].filter((s) => s !== '');
     // Shown after "NOT VERIFIED:" (CLI, report): the reasons themselves, capitalised.
